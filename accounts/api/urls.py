@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api import views
+
+router = SimpleRouter()
+router.register("members", views.MembershipViewSet, basename="member")
+router.register("api-tokens", views.ApiTokenViewSet, basename="api-token")
+
+urlpatterns = [
+    path("organization", views.CurrentOrganizationView.as_view(), name="organization"),
+    *router.urls,
+]

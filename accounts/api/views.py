@@ -1,0 +1,119 @@
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from accounts import services
+from accounts.api import serializers as s
+from accounts.models import ApiToken, Membership, Role
+from accounts.principal import resolve_principal
+from accounts.tenancy import TenantViewSetMixin
+
+
+class CurrentOrganizationView(generics.RetrieveUpdateAPIView):
+    """The organization the caller acts for."""
+
+    serializer_class = s.OrganizationSerializer
+    operation_id_prefix = "organization"
+    integration_writes = False
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return resolve_principal(self.request).organization
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "principal": resolve_principal(self.request)}
+
+    @extend_schema(operation_id="organization_retrieve")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(operation_id="organization_partial_update")
+    def patch(self, request, *args, **kwargs):
+        return super().patch(request, *args, **kwargs)
+
+
+class MembershipViewSet(
+    TenantViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Members of the organization and their roles. Admins manage them."""
+
+    queryset = Membership.objects.select_related("user")
+    serializer_class = s.MembershipSerializer
+    operation_id_prefix = "members"
+    integration_writes = False
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filterset_fields = ["role"]
+    search_fields = ["user__username", "user__email"]
+    ordering_fields = ["created_at", "id"]
+
+    @extend_schema(request=s.MembershipCreateSerializer, responses={201: s.MembershipSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = s.MembershipCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        membership = services.add_member(self.principal.organization, **payload.validated_data)
+        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        services.change_role(serializer.instance, serializer.validated_data.get(
+            "role", serializer.instance.role))
+
+    def perform_destroy(self, instance):
+        services.remove_member(instance)
+
+
+class ApiTokenViewSet(
+    TenantViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """API tokens. Members manage their own; admins see all and issue integration keys.
+    Deleting a token revokes it (the row stays for the audit of last use)."""
+
+    queryset = ApiToken.objects.all()
+    serializer_class = s.ApiTokenSerializer
+    operation_id_prefix = "api_tokens"
+    integration_writes = False
+    write_roles = {Role.ADMIN, Role.EVALUATOR, Role.VIEWER}
+    filterset_fields = ["scope"]
+    ordering_fields = ["created_at", "last_used_at", "id"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        principal = self.principal
+        if principal.is_admin and not principal.is_integration:
+            return queryset
+        if principal.membership is None:
+            return queryset.none()
+        return queryset.filter(Q(membership=principal.membership))
+
+    @extend_schema(request=s.ApiTokenCreateSerializer, responses={201: s.ApiTokenCreatedSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = s.ApiTokenCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        principal = self.principal
+        if data["integration"] and not principal.is_admin:
+            raise PermissionDenied("Only admins can create integration keys.")
+        token, raw = services.issue_token(
+            principal.organization,
+            name=data["name"],
+            scope=data["scope"],
+            membership=None if data["integration"] else principal.membership,
+            created_by=principal.user,
+        )
+        body = s.ApiTokenCreatedSerializer(token).data
+        body["token"] = raw
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        if instance.is_active:
+            instance.revoke()

@@ -1,0 +1,42 @@
+from django.core.management.base import BaseCommand
+
+from accounts.services import bootstrap_organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or reuse) an organization and its first admin, issue the admin a fresh "
+        "API token and print it. Safe to run repeatedly: the previous token of the same "
+        "name is revoked."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--slug", required=True)
+        parser.add_argument("--admin", required=True, help="Username of the first admin.")
+        parser.add_argument("--email", default="")
+        parser.add_argument("--password", default=None, help="Set the admin's password.")
+        parser.add_argument("--superuser", action="store_true",
+                            help="Make the admin a Django superuser (the /admin/ site spans "
+                            "every organization: for operators only).")
+        parser.add_argument("--token-name", default="bootstrap")
+        parser.add_argument("--quiet", action="store_true", help="Print only the token.")
+
+    def handle(self, *args, **options):
+        organization, membership, raw = bootstrap_organization(
+            name=options["name"],
+            slug=options["slug"],
+            username=options["admin"],
+            email=options["email"],
+            password=options["password"],
+            superuser=options["superuser"],
+            token_name=options["token_name"],
+        )
+        if options["quiet"]:
+            self.stdout.write(raw)
+            return
+        self.stdout.write(
+            f"Organization '{organization.slug}', admin '{membership.user.username}'.\n"
+            f"API token (shown once): {raw}\n"
+            f"Use it as: Authorization: Bearer {raw}"
+        )

@@ -1,0 +1,66 @@
+"""Who is calling, on behalf of which organization, with which role.
+
+Every API request resolves to one Principal. Integration keys act for the
+organization: a ``read`` key reads like a viewer; a ``read_write`` key may also
+write wherever a view allows integration writes.
+"""
+
+from dataclasses import dataclass
+
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+
+from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
+
+ORGANIZATION_HEADER = "HTTP_X_ORGANIZATION"
+
+
+@dataclass(frozen=True)
+class Principal:
+    organization: Organization
+    role: str
+    membership: Membership | None = None
+    token: ApiToken | None = None
+
+    @property
+    def is_integration(self) -> bool:
+        return self.token is not None and self.token.membership_id is None
+
+    @property
+    def user(self):
+        return self.membership.user if self.membership else None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+def principal_for_token(token: ApiToken) -> Principal:
+    if token.membership_id is not None:
+        return Principal(token.organization, token.membership.role, token.membership, token)
+    role = Role.ADMIN if token.scope == TokenScope.READ_WRITE else Role.VIEWER
+    return Principal(token.organization, role, None, token)
+
+
+def resolve_principal(request) -> Principal:
+    """The caller's principal, computed once per request."""
+    django_request = getattr(request, "_request", request)
+    cached = getattr(django_request, "_scorecards_principal", None)
+    if cached is not None:
+        return cached
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, ApiToken):
+        principal = principal_for_token(auth)
+    else:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            raise NotAuthenticated()
+        memberships = Membership.objects.select_related("organization").filter(user=user)
+        slug = django_request.META.get(ORGANIZATION_HEADER)
+        if slug:
+            memberships = memberships.filter(organization__slug=slug)
+        membership = memberships.order_by("id").first()
+        if membership is None:
+            raise PermissionDenied("You are not a member of any organization.")
+        principal = Principal(membership.organization, membership.role, membership)
+    django_request._scorecards_principal = principal
+    return principal

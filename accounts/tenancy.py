@@ -1,0 +1,105 @@
+"""Organization scoping for querysets, serializers and viewsets.
+
+A model says how it belongs to an organization with ``tenant_path`` (a lookup
+such as ``"provider__organization"``), or ``tenant_q(organization)`` for rules
+like "own rows plus built-in ones"; a model with an ``organization`` field needs
+neither. Models with none of these are global (e.g. the capability catalog).
+Every related field on a TenantModelSerializer is scoped the same way, so an id
+from another organization is "does not exist", never a leak.
+"""
+
+from django.core.exceptions import FieldDoesNotExist
+from rest_framework import mixins, serializers, viewsets
+
+from accounts.principal import resolve_principal
+
+
+def tenant_lookup(model) -> str | None:
+    path = getattr(model, "tenant_path", None)
+    if path:
+        return path
+    try:
+        model._meta.get_field("organization")
+    except FieldDoesNotExist:
+        return None
+    return "organization"
+
+
+def scope_to_organization(queryset, organization):
+    model = queryset.model
+    if hasattr(model, "tenant_q"):
+        return queryset.filter(model.tenant_q(organization))
+    lookup = tenant_lookup(model)
+    if lookup is None:
+        return queryset
+    return queryset.filter(**{lookup: organization})
+
+
+def _scope_field(field, organization):
+    if isinstance(field, serializers.ManyRelatedField):
+        _scope_field(field.child_relation, organization)
+    elif isinstance(field, serializers.RelatedField) and field.queryset is not None:
+        field.queryset = scope_to_organization(field.queryset, organization)
+    elif isinstance(field, serializers.ListSerializer):
+        _scope_serializer(field.child, organization)
+    elif isinstance(field, serializers.Serializer):
+        _scope_serializer(field, organization)
+
+
+def _scope_serializer(serializer, organization):
+    for field in serializer.fields.values():
+        _scope_field(field, organization)
+
+
+class TenantSerializerMixin:
+    """Scopes every writable related field (nested ones too) to the caller's organization."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            organization = resolve_principal(request).organization
+            for field in fields.values():
+                _scope_field(field, organization)
+        return fields
+
+
+class TenantModelSerializer(TenantSerializerMixin, serializers.ModelSerializer):
+    pass
+
+
+class TenantViewSetMixin:
+    """Scopes the queryset to the caller's organization and stamps it on creation."""
+
+    operation_id_prefix: str
+
+    @property
+    def principal(self):
+        return resolve_principal(self.request)
+
+    def get_queryset(self):
+        return scope_to_organization(super().get_queryset(), self.principal.organization)
+
+    def perform_create(self, serializer):
+        extra = {}
+        if tenant_lookup(serializer.Meta.model) == "organization":
+            extra["organization"] = self.principal.organization
+        serializer.save(**extra)
+
+
+class TenantModelViewSet(TenantViewSetMixin, viewsets.ModelViewSet):
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+
+class TenantReadOnlyViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class TenantCreateListRetrieveViewSet(
+    TenantViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    pass

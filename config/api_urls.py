@@ -1,0 +1,8 @@
+"""Everything under /api/v1/. Each app contributes its own api/urls.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("jobs.api.urls")),
+]

@@ -1,0 +1,34 @@
+"""Page-number pagination with a hard ceiling that is enforced, not silently clamped."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+MAX_PAGE_SIZE = 100
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            raise ValidationError({"page_size": ["Must be an integer."]}) from None
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError(
+                {"page_size": [f"Must be between 1 and {self.max_page_size}."]}
+            )
+        return size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"].update({"minimum": 1})
+        return parameters
