@@ -27,8 +27,15 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "organization", "membership", "scope", "last_used_at",
-                    "revoked_at"]
+    list_display = [
+        "name",
+        "prefix",
+        "organization",
+        "membership",
+        "scope",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["scope", "organization"]
     search_fields = ["name", "prefix"]
     # Tokens are issued through the API or the create_organization command,

@@ -21,6 +21,8 @@ class IntegrationUser(AnonymousUser):
         self.token = token
         self.username = f"integration:{token.prefix}"
 
+    is_active = True
+
     @property
     def is_authenticated(self):
         return True

@@ -53,7 +53,7 @@ class TokenScope(models.TextChoices):
     READ_WRITE = "read_write", "Read and write"
 
 
-TOKEN_PREFIX = "psc_"
+TOKEN_PREFIX = "psc_"  # noqa: S105 (a public marker that makes leaked tokens greppable)
 
 
 def hash_token(raw: str) -> str:
@@ -73,12 +73,16 @@ class ApiToken(models.Model):
         Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
     )
     name = models.CharField(max_length=100)
-    scope = models.CharField(max_length=16, choices=TokenScope.choices,
-                             default=TokenScope.READ_WRITE)
+    scope = models.CharField(
+        max_length=16, choices=TokenScope.choices, default=TokenScope.READ_WRITE
+    )
     prefix = models.CharField(max_length=12, help_text="First characters, to recognise a token.")
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
+from config.exceptions import Conflict
 
 
 def issue_token(
@@ -32,8 +33,14 @@ def issue_token(
 
 @transaction.atomic
 def bootstrap_organization(
-    *, name: str, slug: str, username: str, email: str = "", password: str | None = None,
-    superuser: bool = False, token_name: str = "bootstrap",
+    *,
+    name: str,
+    slug: str,
+    username: str,
+    email: str = "",
+    password: str | None = None,
+    superuser: bool = False,
+    token_name: str = "bootstrap",  # noqa: S107 (a label)
 ) -> tuple[Organization, Membership, str]:
     """Ensure an organization with an admin exists and give that admin a fresh token.
 
@@ -72,7 +79,7 @@ def add_member(organization: Organization, *, username: str, email: str, role: s
         user.set_unusable_password()
         user.save(update_fields=["password"])
     if Membership.objects.filter(organization=organization, user=user).exists():
-        raise ValidationError({"username": ["This user is already a member."]})
+        raise Conflict("This user is already a member of the organization.")
     return Membership.objects.create(organization=organization, user=user, role=role)
 
 

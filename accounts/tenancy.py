@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from rest_framework import mixins, serializers, viewsets
 
 from accounts.principal import resolve_principal
+from config.serializers import StrictModelSerializer
 
 
 def tenant_lookup(model) -> str | None:
@@ -64,7 +65,7 @@ class TenantSerializerMixin:
         return fields
 
 
-class TenantModelSerializer(TenantSerializerMixin, serializers.ModelSerializer):
+class TenantModelSerializer(TenantSerializerMixin, StrictModelSerializer):
     pass
 
 

@@ -91,16 +91,22 @@ def problem_details_handler(exc, context):
     if response is None:
         logger.exception("Unhandled error in %s", instance, exc_info=exc)
         return Response(
-            problem(500, "server_error", "The server could not complete the request.", None,
-                    instance),
+            problem(
+                500, "server_error", "The server could not complete the request.", None, instance
+            ),
             status=500,
             content_type=PROBLEM_CONTENT_TYPE,
         )
 
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
-        body = problem(response.status_code, "validation_error",
-                       "The request contains invalid data.", errors, instance)
+        body = problem(
+            response.status_code,
+            "validation_error",
+            "The request contains invalid data.",
+            errors,
+            instance,
+        )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = "error"
@@ -127,18 +133,21 @@ def json_problem_response(status_code: int, code: str, detail: str, path: str = 
 
 
 def handler404(request, exception=None):
-    return json_problem_response(404, "not_found", "No resource lives at this address.",
-                                 request.path)
+    return json_problem_response(
+        404, "not_found", "No resource lives at this address.", request.path
+    )
 
 
 def handler500(request):
-    return json_problem_response(500, "server_error", "The server could not complete the request.",
-                                 request.path)
+    return json_problem_response(
+        500, "server_error", "The server could not complete the request.", request.path
+    )
 
 
 def handler400(request, exception=None):
-    return json_problem_response(400, "bad_request", "The request could not be understood.",
-                                 request.path)
+    return json_problem_response(
+        400, "bad_request", "The request could not be understood.", request.path
+    )
 
 
 def handler403(request, exception=None):

@@ -32,8 +32,7 @@ def _check_broker() -> str | None:
     import redis
 
     try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2,
-                             socket_timeout=2).ping()
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
     except Exception as exc:
         logger.warning("readiness: broker unreachable: %s", exc)
         return "broker unreachable"

@@ -20,8 +20,9 @@ class RequestBodyLimitMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return json_problem_response(400, "bad_request", "Invalid Content-Length header.",
-                                         request.path)
+            return json_problem_response(
+                400, "bad_request", "Invalid Content-Length header.", request.path
+            )
         content_type = request.META.get("CONTENT_TYPE", "")
         if content_type.startswith("multipart/form-data"):
             limit = settings.MAX_UPLOAD_BYTES + 64 * 1024  # room for the multipart framing

@@ -19,10 +19,21 @@ class BoundedPageNumberPagination(PageNumberPagination):
         except ValueError:
             raise ValidationError({"page_size": ["Must be an integer."]}) from None
         if not 1 <= size <= self.max_page_size:
-            raise ValidationError(
-                {"page_size": [f"Must be between 1 and {self.max_page_size}."]}
-            )
+            raise ValidationError({"page_size": [f"Must be between 1 and {self.max_page_size}."]})
         return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        # Malformed page numbers are bad input (400); a well-formed page past
+        # the end stays a 404 "Invalid page", as DRF reports it.
+        malformed = (
+            raw is not None
+            and raw not in self.last_page_strings
+            and (not raw.isdigit() or int(raw) < 1 or len(raw) > 9)
+        )
+        if malformed:
+            raise ValidationError({self.page_query_param: ["Must be a positive integer."]})
+        return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -30,5 +41,5 @@ class BoundedPageNumberPagination(PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
             if parameter["name"] == self.page_query_param:
-                parameter["schema"].update({"minimum": 1})
+                parameter["schema"].update({"minimum": 1, "maximum": 999_999_999})
         return parameters

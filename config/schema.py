@@ -10,16 +10,20 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
 from config.exceptions import PROBLEM_CONTENT_TYPE
+from config.serializers import StrictSerializer
 
 
-class ProblemErrorItemSerializer(serializers.Serializer):
-    field = serializers.CharField(allow_null=True, help_text="Path of the offending input, "
-                                  "e.g. `sections[2].questions[0].code`; null for the whole body.")
+class ProblemErrorItemSerializer(StrictSerializer):
+    field = serializers.CharField(
+        allow_null=True,
+        help_text="Path of the offending input, "
+        "e.g. `sections[2].questions[0].code`; null for the whole body.",
+    )
     code = serializers.CharField(help_text="Machine-readable error code.")
     message = serializers.CharField()
 
 
-class ProblemSerializer(serializers.Serializer):
+class ProblemSerializer(StrictSerializer):
     """RFC 9457 problem details."""
 
     type = serializers.CharField(default="about:blank")
@@ -61,10 +65,16 @@ class AutoSchema(SpectacularAutoSchema):
     def _error_codes(self) -> list[str]:
         codes = ["401", "403", "429"]
         if self.method in ("POST", "PUT", "PATCH"):
-            codes += ["400", "413", "415"]
+            codes += ["400", "409", "413", "415"]
         elif self.method == "GET":
             codes.append("400")  # bad filters, page sizes
-        if "{" in self.path or self.method in ("PUT", "PATCH", "DELETE"):
+        if (
+            "{" in self.path
+            or self.method in ("PUT", "PATCH", "DELETE")
+            or (
+                self.method == "GET" and self._is_list_view()  # a page past the end
+            )
+        ):
             codes.append("404")
         codes += [str(c) for c in getattr(self.view, "extra_error_codes", ())]
         return codes

@@ -23,18 +23,24 @@ class Job(models.Model):
         "accounts.Organization", on_delete=models.CASCADE, related_name="jobs"
     )
     kind = models.CharField(max_length=40, help_text="What the job does, e.g. `score`.")
-    status = models.CharField(max_length=16, choices=JobStatus.choices,
-                              default=JobStatus.PENDING, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING, db_index=True
+    )
     progress = models.PositiveSmallIntegerField(default=0, help_text="0-100.")
     params = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
-    result = models.JSONField(null=True, blank=True,
-                              help_text="Small summary of the outcome (ids, counts).")
-    result_path = models.CharField(max_length=300, blank=True,
-                                   help_text="API path of the produced resource.")
+    result = models.JSONField(
+        null=True, blank=True, help_text="Small summary of the outcome (ids, counts)."
+    )
+    result_path = models.CharField(
+        max_length=300, blank=True, help_text="API path of the produced resource."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -54,13 +54,16 @@ def succeed(job: Job, *, result=None, result_path: str = ""):
     job.result = result
     job.result_path = result_path
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "progress", "result", "result_path", "finished_at",
-                            "updated_at"])
+    job.save(
+        update_fields=["status", "progress", "result", "result_path", "finished_at", "updated_at"]
+    )
 
 
 def fail(job_id, error: str):
     Job.objects.filter(pk=job_id).exclude(status=JobStatus.SUCCEEDED).update(
-        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now(),
+        status=JobStatus.FAILED,
+        error=error[:2000],
+        finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
 

@@ -24,7 +24,8 @@ def make_client(db):
     """``make_client(role, organization)`` -> an APIClient sending a member's Bearer token."""
 
     def build(role: str = Role.ADMIN, organization=None) -> APIClient:
-        membership = MembershipFactory(role=role, organization=organization or OrganizationFactory())
+        organization = organization or OrganizationFactory()
+        membership = MembershipFactory(role=role, organization=organization)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(membership)}")
         client.membership = membership
@@ -73,8 +74,9 @@ def real_worker(transactional_db):
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False,
-                          shutdown_timeout=30, loglevel="WARNING") as worker:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"
+        ) as worker:
             yield worker
     finally:
         app.conf.task_always_eager = previous

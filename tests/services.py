@@ -21,5 +21,7 @@ def require_redis():
 
 def require_postgres():
     url = os.environ.get("DATABASE_URL", "")
-    require(url.startswith(("postgres://", "postgresql://")),
-            "DATABASE_URL does not point at PostgreSQL")
+    require(
+        url.startswith(("postgres://", "postgresql://")),
+        "DATABASE_URL does not point at PostgreSQL",
+    )

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
+from config.serializers import StrictModelSerializer, StrictSerializer
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(StrictModelSerializer):
     role = serializers.SerializerMethodField(help_text="Your role in this organization.")
 
     class Meta:
@@ -15,9 +16,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return self.context["principal"].role
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(StrictModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    email = serializers.CharField(source="user.email", read_only=True)
 
     class Meta:
         model = Membership
@@ -25,29 +26,41 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "username", "email", "created_at", "updated_at"]
 
 
-class MembershipCreateSerializer(serializers.Serializer):
+class MembershipCreateSerializer(StrictSerializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     email = serializers.EmailField(required=False, default="", max_length=254)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(StrictModelSerializer):
     integration = serializers.BooleanField(
-        source="is_integration_key", read_only=True,
+        source="is_integration_key",
+        read_only=True,
         help_text="True for organization-level integration keys; false for a member's token.",
     )
-    member = serializers.PrimaryKeyRelatedField(source="membership", read_only=True,
-                                                allow_null=True)
+    member = serializers.PrimaryKeyRelatedField(
+        source="membership", read_only=True, allow_null=True
+    )
     active = serializers.BooleanField(source="is_active", read_only=True)
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "scope", "integration", "member", "active",
-                  "created_at", "last_used_at", "revoked_at"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "scope",
+            "integration",
+            "member",
+            "active",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
         read_only_fields = fields
 
 
-class ApiTokenCreateSerializer(serializers.Serializer):
+class ApiTokenCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
     scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ_WRITE)
     integration = serializers.BooleanField(

@@ -61,8 +61,9 @@ class MembershipViewSet(
         return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
-        services.change_role(serializer.instance, serializer.validated_data.get(
-            "role", serializer.instance.role))
+        services.change_role(
+            serializer.instance, serializer.validated_data.get("role", serializer.instance.role)
+        )
 
     def perform_destroy(self, instance):
         services.remove_member(instance)

@@ -124,7 +124,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.filters.StrictDjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -138,6 +138,8 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="1200/minute"),
     },
     "EXCEPTION_HANDLER": "config.exceptions.problem_details_handler",
+    # JSON in; endpoints that take files declare their own parsers.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -3,7 +3,7 @@
 import tempfile
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import REST_FRAMEWORK
+from config.settings.base import DATABASES, REST_FRAMEWORK
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="scorecards-test-media-")
@@ -14,3 +14,16 @@ REST_FRAMEWORK = {
 
 # Tests enqueue inline; the `real_worker` fixture switches to a real worker thread.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Expected 4xx responses are the point of many tests; keep their logs quiet.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared-cache memory: the real-worker tests write from another
+    # thread, and SQLite's shared cache turns that into "table is locked" errors.
+    DATABASES["default"]["TEST"] = {"NAME": f"{tempfile.gettempdir()}/scorecards-test.sqlite3"}
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -41,11 +41,13 @@ def api_routes() -> list[Route]:
         basename = getattr(entry.callback, "initkwargs", {}).get("basename")
         if not actions or not basename or "format" in entry.pattern.regex.groupindex:
             continue
-        routes.append(Route(
-            name=entry.name,
-            pattern=pattern,
-            basename=basename,
-            kwargs=tuple(entry.pattern.regex.groupindex),
-            methods=tuple(sorted(m.upper() for m in actions)),
-        ))
+        routes.append(
+            Route(
+                name=entry.name,
+                pattern=pattern,
+                basename=basename,
+                kwargs=tuple(entry.pattern.regex.groupindex),
+                methods=tuple(sorted(m.upper() for m in actions)),
+            )
+        )
     return routes

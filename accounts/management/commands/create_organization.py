@@ -16,9 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--admin", required=True, help="Username of the first admin.")
         parser.add_argument("--email", default="")
         parser.add_argument("--password", default=None, help="Set the admin's password.")
-        parser.add_argument("--superuser", action="store_true",
-                            help="Make the admin a Django superuser (the /admin/ site spans "
-                            "every organization: for operators only).")
+        parser.add_argument(
+            "--superuser",
+            action="store_true",
+            help="Make the admin a Django superuser (the /admin/ site spans "
+            "every organization: for operators only).",
+        )
         parser.add_argument("--token-name", default="bootstrap")
         parser.add_argument("--quiet", action="store_true", help="Print only the token.")
 

@@ -1,0 +1,92 @@
+"""Strict JSON typing for every serializer of the API.
+
+DRF coerces loosely (``0`` becomes ``"0"`` for a string field, ``"yes"`` a
+boolean). Integrations deserve the types the schema promises, so a value of
+the wrong JSON type is a 400 naming the field. Every serializer in the project
+derives from StrictSerializer or StrictModelSerializer (a test checks it).
+"""
+
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+_NUMBER = (int, float)
+
+
+def json_types_for(field) -> tuple[type, ...] | None:
+    """The JSON types a field accepts, or None for anything (JSON blobs)."""
+    if isinstance(field, serializers.BooleanField):
+        return (bool,)
+    if isinstance(field, serializers.MultipleChoiceField):
+        return (list,)
+    if isinstance(field, serializers.ChoiceField):
+        kinds = {type(key) for key in field.choices}
+        return tuple(kinds) if kinds else None
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.UUIDField
+        | serializers.DateTimeField
+        | serializers.DateField
+        | serializers.SlugRelatedField,
+    ):
+        return (str,)
+    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        return (int,)
+    if isinstance(field, serializers.FloatField):
+        return _NUMBER
+    if isinstance(field, serializers.DecimalField):
+        return (*_NUMBER, str)
+    if isinstance(
+        field, serializers.ListField | serializers.ListSerializer | serializers.ManyRelatedField
+    ):
+        return (list,)
+    if isinstance(field, serializers.DictField | serializers.Serializer):
+        return (dict,)
+    return None
+
+
+_NAMES = {
+    bool: "boolean",
+    str: "string",
+    int: "integer",
+    float: "number",
+    list: "array",
+    dict: "object",
+}
+
+
+def type_errors(fields, data) -> dict:
+    errors = {}
+    if not isinstance(data, Mapping):
+        return errors
+    for field in fields.values():
+        if field.read_only or field.field_name not in data:
+            continue
+        value = data[field.field_name]
+        expected = json_types_for(field)
+        if value is None or expected is None:
+            continue
+        wrong_bool = isinstance(value, bool) and bool not in expected
+        if wrong_bool or not isinstance(value, expected):
+            names = " or ".join(sorted({_NAMES[kind] for kind in expected}))
+            errors[field.field_name] = [
+                serializers.ErrorDetail(f"Expected a JSON {names}.", code="invalid_type")
+            ]
+    return errors
+
+
+class StrictTypesMixin:
+    def to_internal_value(self, data):
+        errors = type_errors(self.fields, data)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(StrictTypesMixin, serializers.Serializer):
+    pass
+
+
+class StrictModelSerializer(StrictTypesMixin, serializers.ModelSerializer):
+    pass

@@ -1,0 +1,89 @@
+import pytest
+
+from accounts.models import ApiToken, Membership, Role
+
+
+@pytest.mark.django_db
+class TestMembers:
+    def test_admin_adds_member_and_duplicate_is_conflict(self, admin_client):
+        body = {"username": "erin", "email": "erin@example.com", "role": "evaluator"}
+        created = admin_client.post("/api/v1/members/", body, format="json")
+        assert created.status_code == 201, created.content
+        assert created.json()["role"] == "evaluator"
+        again = admin_client.post("/api/v1/members/", body, format="json")
+        assert again.status_code == 409
+        assert again.json()["code"] == "conflict"
+
+    @pytest.mark.parametrize("role", [Role.EVALUATOR, Role.VIEWER])
+    def test_non_admins_read_but_cannot_manage(self, make_client, organization, role):
+        client = make_client(role, organization)
+        assert client.get("/api/v1/members/").status_code == 200
+        response = client.post("/api/v1/members/", {"username": "x"}, format="json")
+        assert response.status_code == 403
+        member_id = client.membership.id
+        assert (
+            client.patch(
+                f"/api/v1/members/{member_id}/", {"role": "admin"}, format="json"
+            ).status_code
+            == 403
+        )
+
+    def test_last_admin_cannot_be_demoted_or_removed(self, admin_client):
+        own = admin_client.membership.id
+        demote = admin_client.patch(f"/api/v1/members/{own}/", {"role": "viewer"}, format="json")
+        assert demote.status_code == 400
+        assert demote.json()["errors"][0]["field"] == "role"
+        assert admin_client.delete(f"/api/v1/members/{own}/").status_code == 400
+        assert Membership.objects.get(pk=own).role == Role.ADMIN
+
+    def test_removing_a_member_revokes_their_tokens(self, admin_client, make_client, organization):
+        evaluator = make_client(Role.EVALUATOR, organization)
+        member_id = evaluator.membership.id
+        assert admin_client.delete(f"/api/v1/members/{member_id}/").status_code == 204
+        assert evaluator.get("/api/v1/organization").status_code == 401
+
+    def test_wrong_json_types_are_refused(self, admin_client):
+        response = admin_client.post("/api/v1/members/", {"username": 7}, format="json")
+        assert response.status_code == 400
+        assert response.json()["errors"] == [
+            {"field": "username", "code": "invalid_type", "message": "Expected a JSON string."}
+        ]
+
+
+@pytest.mark.django_db
+class TestApiTokens:
+    def test_token_is_shown_once_and_works(self, viewer_client):
+        created = viewer_client.post("/api/v1/api-tokens/", {"name": "laptop"}, format="json")
+        assert created.status_code == 201
+        raw = created.json()["token"]
+        assert created.json()["integration"] is False
+        listed = viewer_client.get(f"/api/v1/api-tokens/{created.json()['id']}/").json()
+        assert "token" not in listed
+        viewer_client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert viewer_client.get("/api/v1/organization").status_code == 200
+
+    def test_only_admins_create_integration_keys(self, admin_client, evaluator_client):
+        body = {"name": "crm", "integration": True, "scope": "read"}
+        assert evaluator_client.post("/api/v1/api-tokens/", body, format="json").status_code == 403
+        created = admin_client.post("/api/v1/api-tokens/", body, format="json")
+        assert created.status_code == 201
+        assert created.json()["integration"] is True
+        assert created.json()["member"] is None
+
+    def test_members_see_only_their_tokens_admins_see_all(self, admin_client, viewer_client):
+        viewer_client.post("/api/v1/api-tokens/", {"name": "mine"}, format="json")
+        viewer_ids = {t["id"] for t in viewer_client.get("/api/v1/api-tokens/").json()["results"]}
+        admin_ids = {t["id"] for t in admin_client.get("/api/v1/api-tokens/").json()["results"]}
+        assert viewer_ids < admin_ids
+        assert all(
+            ApiToken.objects.get(pk=i).membership_id == viewer_client.membership.id
+            for i in viewer_ids
+        )
+
+    def test_delete_revokes_and_keeps_the_row(self, admin_client):
+        created = admin_client.post("/api/v1/api-tokens/", {"name": "tmp"}, format="json").json()
+        assert admin_client.delete(f"/api/v1/api-tokens/{created['id']}/").status_code == 204
+        token = ApiToken.objects.get(pk=created["id"])
+        assert token.revoked_at is not None
+        detail = admin_client.get(f"/api/v1/api-tokens/{created['id']}/").json()
+        assert detail["active"] is False

@@ -1,0 +1,42 @@
+"""docker-compose.yml cannot run here (no engine); check it agrees with the settings."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def settings_env_names() -> set[str]:
+    source = (ROOT / "config" / "settings" / "base.py").read_text()
+    return set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
+
+
+def test_services_and_healthchecks():
+    services = compose()["services"]
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    for name, service in services.items():
+        assert "healthcheck" in service, name
+
+
+def test_app_services_share_an_environment_the_settings_understand():
+    services = compose()["services"]
+    known = settings_env_names()
+    assert {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG"} <= known
+    envs = [services[name]["environment"] for name in ("web", "worker", "beat")]
+    assert envs[0] == envs[1] == envs[2]
+    assert set(envs[0]) <= known, set(envs[0]) - known
+    assert envs[0]["DATABASE_URL"].startswith("postgres://")
+    assert envs[0]["REDIS_URL"].startswith("redis://redis:")
+
+
+def test_commands_run_the_real_processes():
+    services = compose()["services"]
+    assert "gunicorn config.wsgi" in services["web"]["command"]
+    assert services["worker"]["command"].startswith("celery -A config worker")
+    assert services["beat"]["command"].startswith("celery -A config beat")
