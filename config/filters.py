@@ -1,7 +1,9 @@
 """django-filter integration with strict input: bad filter values are a 400."""
 
-from django_filters import CharFilter
+from django import forms
+from django_filters import BooleanFilter, CharFilter, NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 
@@ -26,4 +28,28 @@ class StrictDjangoFilterBackend(DjangoFilterBackend):
             ]
             if empty:
                 raise ValidationError({name: ["May not be empty."] for name in empty})
+            # django-filter reads anything but true/false as "no filter".
+            not_boolean = [
+                name
+                for name, field in filterset.filters.items()
+                if isinstance(field, BooleanFilter)
+                and name in request.query_params
+                and any(v not in ("true", "false") for v in request.query_params.getlist(name))
+            ]
+            if not_boolean:
+                raise ValidationError({name: ["Must be true or false."] for name in not_boolean})
         return filterset
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)  # a database bigint
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class IdFilter(NumberFilter):
+    """Filter by a related object's id: a bounded integer; an unknown id finds nothing."""
+
+    field_class = IdField

@@ -7,6 +7,9 @@ need no hand edits.
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import build_basic_type, build_parameter_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from config.exceptions import PROBLEM_CONTENT_TYPE
@@ -61,6 +64,25 @@ class AutoSchema(SpectacularAutoSchema):
         if prefix:
             return f"{prefix}_{self.method.lower()}"
         return super().get_operation_id()
+
+    def _resolve_path_parameters(self, variables):
+        # The parent id of a nested route (e.g. `evaluation_pk`) is its parent's
+        # integer primary key; the child model may reach the parent only through
+        # another relation, which drf-spectacular cannot follow on its own.
+        parent_kwarg = getattr(self.view, "parent_kwarg", None)
+        own = [v for v in variables if v != parent_kwarg]
+        parameters = super()._resolve_path_parameters(own)
+        if parent_kwarg in variables:
+            parameters.insert(
+                0,
+                build_parameter_type(
+                    name=parent_kwarg,
+                    schema=build_basic_type(OpenApiTypes.INT),
+                    location=OpenApiParameter.PATH,
+                    description=f"Id of the parent {self.view.parent_model._meta.verbose_name}.",
+                ),
+            )
+        return parameters
 
     def _error_codes(self) -> list[str]:
         codes = ["401", "403", "429"]

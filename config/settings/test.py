@@ -1,5 +1,6 @@
 """Test overrides: fast hashing, isolated media, generous throttles."""
 
+import os
 import tempfile
 
 from config.settings.base import *  # noqa: F403
@@ -25,5 +26,8 @@ LOGGING = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: the real-worker tests write from another
     # thread, and SQLite's shared cache turns that into "table is locked" errors.
-    DATABASES["default"]["TEST"] = {"NAME": f"{tempfile.gettempdir()}/scorecards-test.sqlite3"}
+    # One file per run, so parallel runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": f"{tempfile.gettempdir()}/scorecards-test-{os.getpid()}.sqlite3"
+    }
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

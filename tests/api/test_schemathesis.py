@@ -2,7 +2,13 @@
 
 Runs in-process (WSGI) as an organization admin, with the organization seeded
 with one of everything, so generated ids can hit real objects. Checks: no 5xx,
-status codes, content types, headers and bodies match the schema.
+status codes, content types, headers and bodies match the schema, and
+schema-violating requests are refused.
+
+One check is left out here: `positive_data_acceptance` expects every
+schema-valid request to succeed, but a schema cannot say which ids exist or
+which field combinations the domain rules allow (an MSSP must state its SOC
+model), so a random valid-looking body is rightly a 400.
 """
 
 import pytest
@@ -10,6 +16,7 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts.models import Role
 from config.wsgi import application
@@ -41,4 +48,6 @@ def bearer(make_client):
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, bearer):
-    case.call_and_validate(headers={"Authorization": bearer})
+    case.call_and_validate(
+        headers={"Authorization": bearer}, excluded_checks=[positive_data_acceptance]
+    )

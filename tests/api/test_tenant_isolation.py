@@ -77,6 +77,19 @@ def test_objects_of_other_organizations_are_not_found(tenants, route):
         assert still_there.status_code == 200, "organization B changed A's object"
 
 
+@pytest.mark.parametrize(
+    "route",
+    [r for r in ROUTES if not r.is_list and not r.is_object_route and len(r.kwargs)],
+    ids=lambda r: r.name,
+)
+def test_nested_actions_under_other_organizations_parents_are_not_found(tenants, route):
+    _, client_b, context = tenants
+    url = reverse(route.name, kwargs=_parent_kwargs(route, context))
+    for method in route.methods:
+        response = getattr(client_b, method.lower())(url, data={}, format="json")
+        assert response.status_code in (404, 405), (method, route.name, response.status_code)
+
+
 def test_current_organization_is_the_callers(tenants):
     client_a, client_b, _ = tenants
     assert client_a.get("/api/v1/organization").json()["id"] == client_a.organization.id
