@@ -39,9 +39,19 @@ def round_half_even(value: float, places: int) -> float:
     person reading the number expects (the builtin ``round`` works on the
     binary value and gives ``2.67`` for the first).
     """
+    text = repr(float(value))
+    point = text.find(".")
+    # Fast path: unless the decimal repr ends exactly on a 5 one digit past the
+    # rounding position (a decimal tie), the binary value lies on the same side
+    # of the midpoint as its repr, so the builtin round agrees. (A midpoint
+    # between the two would be a shorter round-tripping decimal than the repr.)
+    if "e" not in text and "n" not in text and not (
+        point >= 0 and len(text) - point - 1 == places + 1 and text.endswith("5")
+    ):
+        return round(float(value), places) + 0.0  # + 0.0 turns -0.0 into 0.0
     quantum = Decimal(1).scaleb(-places)
-    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_EVEN)
-    return float(rounded) + 0.0  # + 0.0 turns -0.0 into 0.0
+    rounded = Decimal(text).quantize(quantum, rounding=ROUND_HALF_EVEN)
+    return float(rounded) + 0.0
 
 
 def is_number(value: Any) -> bool:

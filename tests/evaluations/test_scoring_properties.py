@@ -242,3 +242,18 @@ def test_not_scorable_exactly_when_no_section_has_weight_and_an_applicable_quest
         for s in questionnaire.sections
     )
     assert scorable(questionnaire, evaluation) is expected
+
+
+@given(
+    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False),
+    st.integers(min_value=0, max_value=6),
+)
+def test_fast_rounding_matches_decimal_rounding_of_the_repr(value, places):
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    from evaluations.scoring_types import round_half_even
+
+    expected = float(
+        Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    )
+    assert round_half_even(value, places) == expected + 0.0
