@@ -48,7 +48,7 @@ DOCUMENT_DEFAULTS: dict[str, Any] = {"description": "", "version_label": ""}
 
 
 def default_scoring(kind: Any) -> str:
-    return "judged" if kind in JUDGED_ONLY_KINDS else "auto"
+    return "judged" if isinstance(kind, str) and kind in JUDGED_ONLY_KINDS else "auto"
 
 
 def is_number(value: Any) -> bool:
@@ -145,7 +145,7 @@ def _unique_codes(sections: list[tuple[int, dict]]) -> list[Problem]:
 def check_question(question: dict, parts: list[str | int]) -> list[Problem]:
     """Semantic problems of one question (``parts`` locates it in the document)."""
     here = join_path(parts)
-    kind = question.get("kind")
+    kind = question.get("kind") if isinstance(question.get("kind"), str) else None
     scoring = question.get("scoring", default_scoring(kind))
     options = question.get("options", [])
     bands = question.get("bands", [])
@@ -269,7 +269,7 @@ def _band_order(bands: Any, here: str) -> list[Problem]:
 
 def best_score(question: dict) -> float | None:
     """The highest x a question can reach, or None when it cannot be told."""
-    kind = question.get("kind")
+    kind = question.get("kind") if isinstance(question.get("kind"), str) else None
     if question.get("scoring", default_scoring(kind)) == "judged" or kind == "scale":
         return 1.0
     if kind == "boolean":

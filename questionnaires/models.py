@@ -4,6 +4,12 @@ A Questionnaire has numbered versions. A draft is edited freely; a published
 version is immutable (scorecards pin it); a retired one stays readable but can
 no longer be pinned by new evaluations. Built-in questionnaires have no
 organization and are readable by everyone, editable by no one.
+
+A version holds its whole document (name, description, label, sections and
+questions), so it exports the same bytes for as long as it exists; the
+questionnaire's own name and description follow its latest published version.
+At most one draft and at most one published version exist per questionnaire
+(partial unique constraints). Writes go through ``questionnaires.services``.
 """
 
 from django.conf import settings
@@ -62,7 +68,11 @@ class QuestionnaireVersion(models.Model):
         Questionnaire, on_delete=models.CASCADE, related_name="versions"
     )
     number = models.PositiveIntegerField()
-    label = models.CharField(max_length=100, blank=True)
+    label = models.CharField(
+        max_length=100, blank=True, help_text="The document's free `version_label`."
+    )
+    name = models.CharField(max_length=200, help_text="The document's `name` in this version.")
+    description = models.TextField(blank=True)
     status = models.CharField(
         max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT, db_index=True
     )
@@ -83,6 +93,16 @@ class QuestionnaireVersion(models.Model):
         ordering = ["questionnaire_id", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "number"], name="uniq_version_number"),
+            models.UniqueConstraint(
+                fields=["questionnaire"],
+                condition=Q(status=VersionStatus.DRAFT),
+                name="uniq_draft_per_questionnaire",
+            ),
+            models.UniqueConstraint(
+                fields=["questionnaire"],
+                condition=Q(status=VersionStatus.PUBLISHED),
+                name="uniq_published_per_questionnaire",
+            ),
         ]
 
     def __str__(self):

@@ -34,3 +34,4 @@ def seed_accounts(context):
 @seeder
 def seed_jobs(context):
     job_services.create_job(context["organization"], "ping")
+import tests.questionnaires.seed  # noqa: E402, F401

@@ -1,0 +1,133 @@
+"""Between database rows and the questionnaire document (``questionnaires.document``).
+
+A version's document is built from its rows and normalised, so it is exactly
+what import stored: ``version_document(import(doc)) == normalise_document(doc)``.
+``version_document`` issues no query when the version was loaded with
+``selectors.version_with_structure`` (sections and questions prefetched).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from .document import Problem, normalise_document, validate_document
+from .document_schema import join_path
+
+SECTION_FIELDS = ("code", "title", "description", "weight")
+QUESTION_FIELDS = (
+    "code",
+    "text",
+    "help_text",
+    "guidance",
+    "kind",
+    "weight",
+    "scoring",
+    "options",
+    "true_score",
+    "false_score",
+    "bands",
+    "scale_max",
+    "knockout",
+    "pass_threshold",
+    "tags",
+    "applies_to",
+    "industries",
+)
+
+
+#: Problem codes of the rules JSON Schema cannot express (docs/questionnaire-format.md,
+#: "Semantic rules", plus the storage check below): a request that matches the OpenAPI
+#: schema can still be refused with these. The API lists them on the operations that
+#: apply them as ``x-semantic-error-codes``.
+SEMANTIC_CODES = (
+    "duplicate_code",
+    "options_required",
+    "duplicate_option",
+    "options_not_allowed",
+    "bands_required",
+    "bands_not_allowed",
+    "bands_order",
+    "open_band",
+    "judged_required",
+    "knockout_threshold",
+    "knockout_unreachable",
+    "knockout_unscored",
+    "red_flag_tag",
+    "red_flag_unscored",
+    "non_finite_number",
+    "nothing_scored",
+    "empty_section",
+)
+
+
+def question_data(question) -> dict[str, Any]:
+    return {field: getattr(question, field) for field in QUESTION_FIELDS}
+
+
+def section_data(section) -> dict[str, Any]:
+    data = {field: getattr(section, field) for field in SECTION_FIELDS}
+    data["questions"] = [question_data(q) for q in section.questions.all()]
+    return data
+
+
+def version_document(version) -> dict:
+    """The normalised document of a version (its questionnaire and structure loaded)."""
+    return normalise_document(
+        {
+            "code": version.questionnaire.code,
+            "name": version.name,
+            "description": version.description,
+            "version_label": version.label,
+            "sections": [section_data(s) for s in version.sections.all()],
+        }
+    )
+
+
+def content_hash(document: dict) -> str:
+    """SHA-256 of the canonical JSON of a normalised document."""
+    canonical = json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def version_fields(document: dict) -> dict[str, Any]:
+    """The QuestionnaireVersion columns a normalised document sets."""
+    return {
+        "name": document["name"],
+        "description": document["description"],
+        "label": document["version_label"],
+    }
+
+
+def section_fields(section: dict, order: int) -> dict[str, Any]:
+    return {"order": order, **{field: section[field] for field in SECTION_FIELDS}}
+
+
+def question_fields(question: dict, order: int) -> dict[str, Any]:
+    return {"order": order, **{field: question[field] for field in QUESTION_FIELDS}}
+
+
+def _nul_problems(value: Any, parts: list[str | int]) -> list[Problem]:
+    if isinstance(value, str):
+        if "\x00" in value:
+            return [
+                Problem(join_path(parts), "invalid_character", "must not contain NUL (\\u0000)")
+            ]
+        return []
+    found: list[Problem] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _nul_problems(item, [*parts, str(key)])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _nul_problems(item, [*parts, index])
+    return found
+
+
+def document_problems(document: Any, *, for_publish: bool = False) -> list[Problem]:
+    """``validate_document`` plus what the database cannot store (NUL characters,
+    which PostgreSQL refuses in text)."""
+    return validate_document(document, for_publish=for_publish) + _nul_problems(document, [])
