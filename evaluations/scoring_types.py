@@ -45,8 +45,10 @@ def round_half_even(value: float, places: int) -> float:
     # rounding position (a decimal tie), the binary value lies on the same side
     # of the midpoint as its repr, so the builtin round agrees. (A midpoint
     # between the two would be a shorter round-tripping decimal than the repr.)
-    if "e" not in text and "n" not in text and not (
-        point >= 0 and len(text) - point - 1 == places + 1 and text.endswith("5")
+    if (
+        "e" not in text
+        and "n" not in text
+        and not (point >= 0 and len(text) - point - 1 == places + 1 and text.endswith("5"))
     ):
         return round(float(value), places) + 0.0  # + 0.0 turns -0.0 into 0.0
     quantum = Decimal(1).scaleb(-places)

@@ -34,4 +34,7 @@ def seed_accounts(context):
 @seeder
 def seed_jobs(context):
     job_services.create_job(context["organization"], "ping")
+
+
+# Each app's seeders register themselves on import (they need `seeder` above).
 import tests.questionnaires.seed  # noqa: E402, F401
