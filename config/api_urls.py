@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("jobs.api.urls")),
     path("", include("questionnaires.api.urls")),
+    path("", include("providers.api.urls")),
 ]

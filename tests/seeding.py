@@ -37,4 +37,5 @@ def seed_jobs(context):
 
 
 # Each app's seeders register themselves on import (they need `seeder` above).
+import tests.providers.seed  # noqa: E402, F401
 import tests.questionnaires.seed  # noqa: E402, F401

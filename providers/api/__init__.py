@@ -1,0 +1,1 @@
+"""The REST API of the provider catalog: serializers, views, filters, urls."""

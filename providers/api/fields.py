@@ -1,0 +1,186 @@
+"""Serializer fields whose choices are a named, shared OpenAPI enum component.
+
+drf-spectacular names an enum after the property that uses it, so one choice
+set used as ``service_model`` here and ``service_models`` there would become two
+enums (and a schema warning). ``EnumChoiceField`` carries an explicit component
+name instead: every use of a choice set points at the same component, so a
+generated client gets exactly one type per vocabulary. Other apps may use it for
+the shared vocabulary too (same name, same values: one component).
+"""
+
+from django.core.validators import RegexValidator
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_description_list
+from rest_framework import serializers
+
+from config.serializers import json_types_for
+from providers.choices import (
+    DELIVERY_CHOICES,
+    FRAMEWORK_CHOICES,
+    INDUSTRY_CHOICES,
+    SERVICE_MODEL_CHOICES,
+    SOC_MODEL_CHOICES,
+    DeliveredBy,
+    DocumentKind,
+    EmployeeBand,
+    ImportMode,
+    ImportRowAction,
+    RemedyType,
+    SlaMetric,
+    SlaUnit,
+)
+
+ENUMS: dict[str, list[tuple[str, str]]] = {
+    "ServiceModelEnum": SERVICE_MODEL_CHOICES,
+    "SocModelEnum": SOC_MODEL_CHOICES,
+    "DeliveryEnum": DELIVERY_CHOICES,
+    "IndustryEnum": INDUSTRY_CHOICES,
+    "FrameworkEnum": FRAMEWORK_CHOICES,
+    "EmployeeBandEnum": list(EmployeeBand.choices),
+    "DeliveredByEnum": list(DeliveredBy.choices),
+    "SlaMetricEnum": list(SlaMetric.choices),
+    "SlaUnitEnum": list(SlaUnit.choices),
+    "RemedyTypeEnum": list(RemedyType.choices),
+    "DocumentKindEnum": list(DocumentKind.choices),
+    "ImportModeEnum": list(ImportMode.choices),
+    "ImportRowActionEnum": list(ImportRowAction.choices),
+}
+
+
+# Text patterns, stated in the OpenAPI schema too. DRF trims with str.strip(), so
+# "blank" means only the characters str.isspace() accepts; NUL is always refused.
+# (A blankable field's schema is ``oneOf: [pattern, maxLength 0]``, so the pattern
+# itself must not match the empty string.)
+WHITESPACE_CLASS = (
+    r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_VISIBLE = rf"[^\x00{WHITESPACE_CLASS}]"
+# \A and \Z anchor exactly in Python; drf-spectacular writes them as ^ and $.
+NO_NUL_PATTERN = r"\A[^\x00]+\Z"
+NOT_BLANK_PATTERN = rf"\A[^\x00]*{_VISIBLE}[^\x00]*\Z"
+BLANK_PATTERN = rf"\A[{WHITESPACE_CLASS}]*\Z"
+WEBSITE_PATTERN = rf"\Ahttps?://[^\x00{WHITESPACE_CLASS}/?#]+[^\x00{WHITESPACE_CLASS}]*\Z"
+
+
+def ecma(pattern: str) -> str:
+    """A Python pattern of this module as JSON Schema writes it."""
+    return pattern.replace(r"\A", "^").replace(r"\Z", "$")
+
+
+def pattern_field(pattern: str, max_length: int, **kwargs) -> serializers.CharField:
+    """Text that must match ``pattern`` exactly as sent (no trimming)."""
+    return serializers.CharField(
+        max_length=max_length,
+        trim_whitespace=False,
+        validators=[RegexValidator(pattern, message="This value does not match the pattern.")],
+        **kwargs,
+    )
+
+
+def text_field(max_length: int, *, blank: bool = True, **kwargs) -> serializers.CharField:
+    """A text field; ``blank=False`` requires a visible character."""
+    pattern = NO_NUL_PATTERN if blank else NOT_BLANK_PATTERN
+    kwargs.setdefault("required", not blank)
+    return serializers.CharField(
+        max_length=max_length,
+        allow_blank=blank,
+        validators=[RegexValidator(pattern, message=_TEXT_MESSAGE)],
+        **kwargs,
+    )
+
+
+_TEXT_MESSAGE = "Enter visible text without NUL characters."
+
+
+class EnumChoiceField(serializers.ChoiceField):
+    """A ChoiceField documented as the ``enum_name`` component of :data:`ENUMS`."""
+
+    def __init__(self, enum_name: str, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(choices=ENUMS[enum_name], **kwargs)
+
+
+class StrictListField(serializers.ListField):
+    """A ListField whose items must have the JSON type of the child field.
+
+    ``config.serializers`` checks the types of top-level fields; without this,
+    DRF would turn ``[0]`` into ``["0"]`` for a list of strings.
+    """
+
+    def to_internal_value(self, data):
+        expected = json_types_for(self.child)
+        if expected is not None and isinstance(data, list):
+            names = " or ".join(sorted({_JSON_NAMES[kind] for kind in expected}))
+            errors = {
+                index: [serializers.ErrorDetail(f"Expected a JSON {names}.", code="invalid_type")]
+                for index, item in enumerate(data)
+                if item is not None
+                and (
+                    not isinstance(item, expected)
+                    or (isinstance(item, bool) and bool not in expected)
+                )
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+_JSON_NAMES = {
+    bool: "boolean",
+    str: "string",
+    int: "integer",
+    float: "number",
+    list: "array",
+    dict: "object",
+}
+
+
+def enum_list(enum_name: str, *, max_length: int | None = None, **kwargs):
+    """A JSON array of values of one enum (duplicates are dropped by the validators)."""
+    return StrictListField(
+        child=EnumChoiceField(enum_name), max_length=max_length, required=False, **kwargs
+    )
+
+
+class EnumChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = EnumChoiceField
+    match_subclasses = True
+
+    def get_name(self):
+        return self.target.enum_name
+
+    def map_serializer_field(self, auto_schema, direction):
+        choices = ENUMS[self.target.enum_name]
+        return {
+            "type": "string",
+            "enum": [value for value, _ in choices],
+            "description": build_choice_description_list(choices),
+        }
+
+
+NO_NUL = RegexValidator(NO_NUL_PATTERN, message="NUL characters are not allowed.")
+
+
+class NullAsBlankMixin:
+    """Accepts null as "no value" for a text field stored as an empty string."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
+
+class OptionalTextField(NullAsBlankMixin, serializers.CharField):
+    pass
+
+
+class OptionalEmailField(NullAsBlankMixin, serializers.EmailField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)  # "  " is not an address
+        super().__init__(**kwargs)
