@@ -7,6 +7,8 @@ The isolation test fails for any list route that a seeder leaves empty, so a
 new endpoint cannot slip through uncovered.
 """
 
+import importlib
+
 from jobs import services as job_services
 from tests.factories import MembershipFactory, token_for
 
@@ -36,6 +38,10 @@ def seed_jobs(context):
     job_services.create_job(context["organization"], "ping")
 
 
-# Each app's seeders register themselves on import (they need `seeder` above).
-import tests.providers.seed  # noqa: E402, F401
-import tests.questionnaires.seed  # noqa: E402, F401
+# Each app's seeders register themselves when their module is imported.
+APP_SEEDERS = [
+    "tests.providers.seed",
+    "tests.questionnaires.seed",
+]
+for module in APP_SEEDERS:
+    importlib.import_module(module)
