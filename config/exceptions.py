@@ -54,6 +54,8 @@ def flatten_errors(detail, path: str = "") -> list[dict]:
         for key, value in detail.items():
             if key in ("non_field_errors", "__all__"):
                 child = path
+            elif isinstance(key, int):  # list items (ListField errors are keyed by index)
+                child = f"{path}[{key}]"
             else:
                 child = f"{path}.{key}" if path else str(key)
             items.extend(flatten_errors(value, child))

@@ -56,6 +56,33 @@ _NAMES = {
 }
 
 
+def _type_error(value, expected) -> list | None:
+    wrong_bool = isinstance(value, bool) and bool not in expected
+    if wrong_bool or not isinstance(value, expected):
+        names = " or ".join(sorted({_NAMES[kind] for kind in expected}))
+        return [serializers.ErrorDetail(f"Expected a JSON {names}.", code="invalid_type")]
+    return None
+
+
+def _item_errors(field, items: list) -> dict:
+    """Type errors of a list's items, keyed by index (``tags[0]`` in problems)."""
+    if isinstance(field, serializers.ListField):
+        child = field.child
+    elif isinstance(field, serializers.ManyRelatedField):
+        child = field.child_relation
+    else:
+        return {}
+    expected = json_types_for(child)
+    if expected is None:
+        return {}
+    errors = {}
+    for index, item in enumerate(items):
+        error = item is not None and _type_error(item, expected)
+        if error:
+            errors[index] = error
+    return errors
+
+
 def type_errors(fields, data) -> dict:
     errors = {}
     if not isinstance(data, Mapping):
@@ -67,12 +94,11 @@ def type_errors(fields, data) -> dict:
         expected = json_types_for(field)
         if value is None or expected is None:
             continue
-        wrong_bool = isinstance(value, bool) and bool not in expected
-        if wrong_bool or not isinstance(value, expected):
-            names = " or ".join(sorted({_NAMES[kind] for kind in expected}))
-            errors[field.field_name] = [
-                serializers.ErrorDetail(f"Expected a JSON {names}.", code="invalid_type")
-            ]
+        error = _type_error(value, expected)
+        if error is None and isinstance(value, list):
+            error = _item_errors(field, value) or None
+        if error:
+            errors[field.field_name] = error
     return errors
 
 

@@ -13,7 +13,6 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_description_list
 from rest_framework import serializers
 
-from config.serializers import json_types_for
 from providers.choices import (
     DELIVERY_CHOICES,
     FRAMEWORK_CHOICES,
@@ -100,44 +99,9 @@ class EnumChoiceField(serializers.ChoiceField):
         super().__init__(choices=ENUMS[enum_name], **kwargs)
 
 
-class StrictListField(serializers.ListField):
-    """A ListField whose items must have the JSON type of the child field.
-
-    ``config.serializers`` checks the types of top-level fields; without this,
-    DRF would turn ``[0]`` into ``["0"]`` for a list of strings.
-    """
-
-    def to_internal_value(self, data):
-        expected = json_types_for(self.child)
-        if expected is not None and isinstance(data, list):
-            names = " or ".join(sorted({_JSON_NAMES[kind] for kind in expected}))
-            errors = {
-                index: [serializers.ErrorDetail(f"Expected a JSON {names}.", code="invalid_type")]
-                for index, item in enumerate(data)
-                if item is not None
-                and (
-                    not isinstance(item, expected)
-                    or (isinstance(item, bool) and bool not in expected)
-                )
-            }
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
-
-
-_JSON_NAMES = {
-    bool: "boolean",
-    str: "string",
-    int: "integer",
-    float: "number",
-    list: "array",
-    dict: "object",
-}
-
-
 def enum_list(enum_name: str, *, max_length: int | None = None, **kwargs):
     """A JSON array of values of one enum (duplicates are dropped by the validators)."""
-    return StrictListField(
+    return serializers.ListField(
         child=EnumChoiceField(enum_name), max_length=max_length, required=False, **kwargs
     )
 

@@ -5,13 +5,13 @@ from rest_framework import serializers
 
 from config.schema import ProblemErrorItemSerializer, ProblemSerializer
 from config.serializers import StrictSerializer
-from providers.api.fields import EnumChoiceField, StrictListField
+from providers.api.fields import EnumChoiceField
 from providers.api.serializers import ProviderSerializer
 from providers.services.import_ import MAX_IMPORT_ROWS
 
 
 @extend_schema_field(ProviderSerializer(many=True))
-class ProviderRowsField(StrictListField):
+class ProviderRowsField(serializers.ListField):
     """Rows pass through unvalidated here: each one is validated on its own so the
     report can say which rows failed and why."""
 

@@ -19,7 +19,6 @@ from providers.api.child_serializers import (
 from providers.api.fields import (
     WEBSITE_PATTERN,
     EnumChoiceField,
-    StrictListField,
     enum_list,
     pattern_field,
     text_field,
@@ -132,13 +131,13 @@ class ProviderSerializer(SchemaRulesMixin, StrictModelSerializer):
     frameworks = enum_list(
         "FrameworkEnum", max_length=20, help_text="Compliance frameworks it supports."
     )
-    certifications = StrictListField(
+    certifications = serializers.ListField(
         child=text_field(rules.MAX_CERTIFICATION_LENGTH, blank=False),
         max_length=rules.MAX_CERTIFICATIONS,
         required=False,
         help_text="Certifications held, free text (e.g. `SOC 2 Type II`).",
     )
-    tags = StrictListField(
+    tags = serializers.ListField(
         child=pattern_field(rules.TAG_PATTERN, rules.MAX_TAG_LENGTH),
         max_length=rules.MAX_TAGS,
         required=False,

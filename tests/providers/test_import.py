@@ -114,11 +114,11 @@ class TestJson:
                 "(own, hybrid, third_party or none).",
             }
         ]
-        assert {e["field"] for e in report["rows"][3]["errors"]} == {"tags.0", "industries.0"}
+        assert {e["field"] for e in report["rows"][3]["errors"]} == {"tags[0]", "industries[0]"}
         assert {e["field"] for e in body["errors"]} == {
             "providers[2].soc_model",
-            "providers[3].tags.0",
-            "providers[3].industries.0",
+            "providers[3].tags[0]",
+            "providers[3].industries[0]",
         }
         assert snapshot(organization) == before
 
@@ -230,7 +230,7 @@ class TestCsv:
         assert response.status_code == 400
         rows = response.json()["report"]["rows"]
         assert rows[1]["row"] == 2
-        assert rows[1]["errors"][0]["field"] == "tags.0"
+        assert rows[1]["errors"][0]["field"] == "tags[0]"
         assert not Provider.objects.exists()
 
     def test_csv_mode_in_query(self, admin_client):
