@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("jobs.api.urls")),
     path("", include("questionnaires.api.urls")),
     path("", include("providers.api.urls")),
+    path("", include("evaluations.api.urls")),
+    path("", include("integrations.api.urls")),
 ]

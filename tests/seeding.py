@@ -42,6 +42,9 @@ def seed_jobs(context):
 APP_SEEDERS = [
     "tests.providers.seed",
     "tests.questionnaires.seed",
+    "tests.evaluations.seed",
+    "tests.evaluations.seed_reports",
+    "tests.integrations.seed",
 ]
 for module in APP_SEEDERS:
     importlib.import_module(module)

@@ -191,9 +191,25 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-jobs": {"task": "jobs.tasks.sweep_stale_jobs", "schedule": 300.0},
+    # Expired idempotency keys, old tombstones and webhook logs; lost deliveries re-queued.
+    "integrations-maintenance": {"task": "integrations.tasks.maintenance", "schedule": 300.0},
 }
 # A job still "running" this long after its last heartbeat is declared failed.
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=900)
+
+# Webhooks (integrations). Outside development, targets must be https and resolve
+# to public addresses only (checked on save and before every attempt).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=DEBUG)
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+# Retry n waits between half and all of min(MAX, BASE * 2**(n-1)) seconds. MAX must
+# stay well below the broker's visibility timeout (3600 s), or a waiting retry
+# would be delivered twice.
+WEBHOOK_BACKOFF_BASE_SECONDS = env.int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env.int("WEBHOOK_BACKOFF_MAX_SECONDS", default=900)
+WEBHOOK_SECRET_GRACE_SECONDS = env.int("WEBHOOK_SECRET_GRACE_SECONDS", default=24 * 3600)
+WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,216 @@
+"""Evaluations, candidates and evaluators."""
+
+from rest_framework import serializers
+
+from accounts.tenancy import TenantModelSerializer
+from config.serializers import StrictModelSerializer, StrictSerializer
+from evaluations.models import AuditEvent, Candidate, Evaluation, EvaluatorAssignment
+from evaluations.services import needs
+from providers.api.fields import EnumChoiceField
+
+MAX_SECTION_WEIGHTS = 100
+MAX_EXCLUDED = 500
+
+
+def unique_list(child, max_length, **kwargs):
+    return serializers.ListField(child=child, max_length=max_length, **kwargs)
+
+
+class DecisionSerializer(StrictSerializer):
+    candidate = serializers.IntegerField(allow_null=True)
+    rationale = serializers.CharField(allow_blank=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class EvaluationSerializer(TenantModelSerializer):
+    industry = EnumChoiceField("IndustryEnum", required=False, default="other")
+    required_service_models = unique_list(
+        EnumChoiceField("ServiceModelEnum"),
+        4,
+        required=False,
+        help_text="Service models the buyer needs; questions with `applies_to` are scored only "
+        "when they share one of these.",
+    )
+    frameworks = unique_list(EnumChoiceField("FrameworkEnum"), 20, required=False)
+    section_weights = serializers.DictField(
+        child=serializers.FloatField(min_value=0, max_value=1000),
+        required=False,
+        help_text="Overrides of section weights by section code.",
+    )
+    excluded_questions = unique_list(
+        serializers.CharField(max_length=40),
+        MAX_EXCLUDED,
+        required=False,
+        help_text="Question codes left out of scoring.",
+    )
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "name",
+            "description",
+            "questionnaire_version",
+            "industry",
+            "employee_count",
+            "required_service_models",
+            "frameworks",
+            "profile_notes",
+            "needs_assessment",
+            "section_weights",
+            "excluded_questions",
+            "aggregation",
+            "status",
+            "lead",
+            "decision",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "status", "decision", "created_at", "updated_at"]
+        extra_kwargs = {
+            "name": {"max_length": 200},
+            "description": {"max_length": 10000},
+            "profile_notes": {"max_length": 10000},
+            "employee_count": {"max_value": 10_000_000},
+            "needs_assessment": {
+                "help_text": "A needs assessment of your organization. On creation, fields you "
+                "leave out are filled from it: industry, employee_count, frameworks, and "
+                "required_service_models (every model judged required or recommended).",
+            },
+            "lead": {
+                "required": False,
+                "help_text": "Membership id of an admin; defaults to you when you are an admin.",
+            },
+        }
+
+    def get_decision(self, obj) -> DecisionSerializer:
+        return {
+            "candidate": obj.decision_candidate_id,
+            "rationale": obj.decision_rationale,
+            "decided_at": obj.decided_at,
+        }
+
+    def validate_required_service_models(self, value):
+        return list(dict.fromkeys(value))
+
+    def validate_frameworks(self, value):
+        return list(dict.fromkeys(value))
+
+    def validate_excluded_questions(self, value):
+        return list(dict.fromkeys(value))
+
+    def validate(self, attrs):
+        assessment = attrs.get("needs_assessment")
+        if assessment is not None and self.instance is None:
+            attrs = needs.prefill_evaluation(attrs, assessment, given=self.initial_data)
+        version = attrs.get("questionnaire_version") or getattr(
+            self.instance, "questionnaire_version", None
+        )
+        if version is None:
+            return attrs
+        errors = {}
+        # Checked against the version that will be pinned, also when only the
+        # version changes: stale codes would make the evaluation unscorable.
+        weights = attrs.get("section_weights", getattr(self.instance, "section_weights", None))
+        if weights is not None:
+            if len(weights) > MAX_SECTION_WEIGHTS:
+                errors["section_weights"] = [f"At most {MAX_SECTION_WEIGHTS} entries."]
+            else:
+                codes = set(version.sections.values_list("code", flat=True))
+                unknown = sorted(set(weights) - codes)
+                if unknown:
+                    errors["section_weights"] = [f"Unknown section codes: {', '.join(unknown)}."]
+        excluded = attrs.get(
+            "excluded_questions", getattr(self.instance, "excluded_questions", None)
+        )
+        if excluded:
+            codes = set(version.questions.values_list("code", flat=True))
+            unknown = sorted(set(excluded) - codes)
+            if unknown:
+                errors["excluded_questions"] = [f"Unknown question codes: {', '.join(unknown)}."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class StatusChangeSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=["collecting", "scoring", "cancelled"])
+
+
+class DecideSerializer(StrictSerializer):
+    candidate = serializers.IntegerField(help_text="Id of the chosen candidate.")
+    rationale = serializers.CharField(max_length=10000)
+
+
+class CandidateSerializer(TenantModelSerializer):
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+
+    class Meta:
+        model = Candidate
+        fields = ["id", "provider", "provider_name", "created_at"]
+        read_only_fields = ["id", "provider_name", "created_at"]
+
+
+class EvaluatorSerializer(TenantModelSerializer):
+    member = serializers.PrimaryKeyRelatedField(
+        source="membership",
+        queryset=EvaluatorAssignment._meta.get_field("membership").related_model.objects.all(),
+        help_text="Membership id of an admin or evaluator.",
+    )
+    username = serializers.CharField(source="membership.user.username", read_only=True)
+    may_rate = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = EvaluatorAssignment
+        fields = [
+            "id",
+            "member",
+            "username",
+            "conflict_status",
+            "conflict_details",
+            "declared_at",
+            "conflict_override_reason",
+            "conflict_overridden_at",
+            "may_rate",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "username",
+            "conflict_status",
+            "conflict_details",
+            "declared_at",
+            "conflict_override_reason",
+            "conflict_overridden_at",
+            "may_rate",
+            "created_at",
+        ]
+
+
+class DeclarationSerializer(StrictSerializer):
+    has_conflict = serializers.BooleanField()
+    details = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+
+
+class ConflictOverrideSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class AuditEventSerializer(StrictModelSerializer):
+    old_value = serializers.JSONField(read_only=True, allow_null=True)
+    new_value = serializers.JSONField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "action",
+            "actor_label",
+            "candidate",
+            "question_code",
+            "old_value",
+            "new_value",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,107 @@
+"""Scorecards: the stored explanation, typed for generated clients."""
+
+from rest_framework import serializers
+
+from config.serializers import StrictModelSerializer, StrictSerializer
+from evaluations.models import Scorecard
+
+
+class RedFlagSerializer(StrictSerializer):
+    tag = serializers.CharField()
+    question = serializers.CharField()
+
+
+class SectionScoreSerializer(StrictSerializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    weight = serializers.FloatField(help_text="Section weight W_s used.")
+    normalised_weight = serializers.FloatField(help_text="W_s / sum of W, 4 decimals.")
+    score = serializers.FloatField(help_text="0-100, 2 decimals.")
+    s = serializers.FloatField(help_text="S_s in [0, 1], full precision.")
+
+
+class QuestionScoreSerializer(StrictSerializer):
+    code = serializers.CharField()
+    section = serializers.CharField()
+    x = serializers.FloatField(help_text="Normalised score in [0, 1].")
+    effective_weight = serializers.FloatField()
+    contribution = serializers.FloatField(help_text="100 * effective weight * x.")
+    answered = serializers.BooleanField()
+    rating_count = serializers.IntegerField()
+    spread = serializers.FloatField(allow_null=True)
+    disagreement = serializers.BooleanField()
+    overridden = serializers.BooleanField()
+    knockout = serializers.BooleanField()
+    failed_knockout = serializers.BooleanField()
+
+
+class ScorecardSerializer(StrictModelSerializer):
+    """The compact scorecard, for lists and sync."""
+
+    provider = serializers.IntegerField(source="candidate.provider_id", read_only=True)
+    provider_name = serializers.CharField(source="candidate.provider.name", read_only=True)
+    rank = serializers.SerializerMethodField(
+        help_text="Competition rank among the evaluation's latest scorecards; null for "
+        "superseded versions."
+    )
+    failed_knockouts = serializers.SerializerMethodField()
+    red_flags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Scorecard
+        fields = [
+            "id",
+            "evaluation",
+            "candidate",
+            "provider",
+            "provider_name",
+            "version",
+            "is_latest",
+            "rank",
+            "overall",
+            "completeness",
+            "disqualified",
+            "failed_knockouts",
+            "red_flags",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_rank(self, obj) -> int | None:
+        return self.context.get("ranks", {}).get(obj.pk)
+
+    def get_failed_knockouts(self, obj) -> list[str]:
+        return obj.details.get("failed_knockouts", [])
+
+    def get_red_flags(self, obj) -> RedFlagSerializer(many=True):
+        return obj.details.get("red_flags", [])
+
+
+class ScorecardDetailSerializer(ScorecardSerializer):
+    """Everything needed to explain and reproduce the numbers."""
+
+    effective_section_weights = serializers.DictField(
+        child=serializers.FloatField(), read_only=True
+    )
+    sections = serializers.SerializerMethodField()
+    questions = serializers.SerializerMethodField()
+
+    class Meta(ScorecardSerializer.Meta):
+        fields = [
+            *ScorecardSerializer.Meta.fields,
+            "input_hash",
+            "engine_version",
+            "questionnaire_version",
+            "aggregation",
+            "effective_section_weights",
+            "sections",
+            "questions",
+        ]
+        read_only_fields = fields
+
+    def get_sections(self, obj) -> SectionScoreSerializer(many=True):
+        return obj.details["sections"]
+
+    def get_questions(self, obj) -> QuestionScoreSerializer(many=True):
+        return obj.details["questions"]

@@ -1,0 +1,30 @@
+from rest_framework.routers import SimpleRouter
+from rest_framework_nested.routers import NestedSimpleRouter
+
+from evaluations.api import views, views_inputs, views_needs, views_reports, views_scorecards
+
+router = SimpleRouter()
+router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+router.register("scorecards", views_scorecards.ScorecardViewSet, basename="scorecard")
+router.register(
+    "needs-assessments", views_needs.NeedsAssessmentViewSet, basename="needs-assessment"
+)
+router.register("reports", views_reports.ReportViewSet, basename="report")
+
+nested = NestedSimpleRouter(router, "evaluations", lookup="evaluation")
+nested.register("candidates", views_inputs.CandidateViewSet, basename="evaluation-candidate")
+nested.register("evaluators", views_inputs.EvaluatorViewSet, basename="evaluation-evaluator")
+nested.register("answers", views_inputs.AnswerViewSet, basename="evaluation-answer")
+nested.register("ratings", views_inputs.RatingViewSet, basename="evaluation-rating")
+nested.register("overrides", views_inputs.OverrideViewSet, basename="evaluation-override")
+nested.register("reports", views_reports.EvaluationReportViewSet, basename="evaluation-report")
+
+# evaluations/{pk}/coverage[/combinations]: detail actions of the evaluation, from a
+# second router (same basename, so the routes read as the evaluation's own actions).
+coverage_router = SimpleRouter()
+coverage_router.register(
+    "evaluations", views_needs.EvaluationCoverageViewSet, basename="evaluation"
+)
+
+urlpatterns = [*router.urls, *nested.urls]
+urlpatterns += coverage_router.urls

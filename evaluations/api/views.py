@@ -1,0 +1,125 @@
+"""Evaluations: CRUD, status, decision, scoring requests and their scorecards."""
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from accounts.models import Role
+from accounts.tenancy import TenantModelViewSet
+from config.conditional import ConditionalMixin
+from config.exceptions import Conflict
+from config.idempotency import IdempotentCreateMixin
+from config.sync import SyncMixin, UpdatedSinceFilter
+from evaluations.api import serializers as s
+from evaluations.api.serializers_scorecards import ScorecardSerializer
+from evaluations.models import AuditEvent, Evaluation, EvaluationStatus
+from evaluations.selectors import latest_ranked
+from evaluations.services import lifecycle, scoring
+from jobs.api.serializers import JobSerializer
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = Evaluation
+        fields = ["status", "industry", "aggregation"]
+
+
+class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, TenantModelViewSet):
+    """Evaluations of candidate providers against a pinned questionnaire version.
+
+    Admins create and manage them; the lead (an admin) decides and overrides.
+    Reads carry an `ETag`; `PATCH` requires `If-Match` (428 without, 412 when stale).
+    """
+
+    queryset = Evaluation.objects.select_related("questionnaire_version")
+    serializer_class = s.EvaluationSerializer
+    operation_id_prefix = "evaluations"
+    extra_error_codes = (409,)
+    idempotent_actions = ("create", "score")
+    filterset_class = EvaluationFilter
+    search_fields = ["name"]
+    ordering_fields = ["created_at", "updated_at", "name"]
+    action_roles = {"audit": {Role.ADMIN}}
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        lead = data.pop("lead", None) or self.principal.membership
+        if lead is None:
+            raise ValidationError({"lead": ["Name the lead (an admin's membership id)."]})
+        serializer.instance = lifecycle.create_evaluation(
+            organization=self.principal.organization, user=self.principal.user, lead=lead, data=data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = lifecycle.update_evaluation(
+            serializer.instance, user=self.principal.user, data=dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance):
+        if instance.status != EvaluationStatus.DRAFT:
+            raise Conflict("Only draft evaluations can be deleted; cancel this one instead.")
+        instance.delete()
+
+    @extend_schema(request=s.StatusChangeSerializer, responses=s.EvaluationSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        """Move the evaluation: draft -> collecting -> scoring (-> collecting), or cancel."""
+        evaluation = self.get_object()
+        payload = s.StatusChangeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        evaluation = lifecycle.change_status(
+            evaluation, user=self.principal.user, status=payload.validated_data["status"]
+        )
+        return Response(self.get_serializer(evaluation).data)
+
+    @extend_schema(request=s.DecideSerializer, responses=s.EvaluationSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Record the decision (lead only, while scoring): the chosen candidate and why."""
+        evaluation = self.get_object()
+        if self.principal.membership is None or evaluation.lead_id != self.principal.membership.pk:
+            raise PermissionDenied("Only the evaluation's lead can decide.")
+        payload = s.DecideSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        candidate = evaluation.candidates.filter(pk=payload.validated_data["candidate"]).first()
+        if candidate is None:
+            raise ValidationError({"candidate": ["Not a candidate of this evaluation."]})
+        evaluation = lifecycle.decide(
+            evaluation,
+            user=self.principal.user,
+            candidate=candidate,
+            rationale=payload.validated_data["rationale"],
+        )
+        return Response(self.get_serializer(evaluation).data)
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        """Compute scorecards in the background; poll the returned job."""
+        job = scoring.request_scoring(self.get_object(), user=self.principal.user)
+        return Response(
+            JobSerializer(job, context=self.get_serializer_context()).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    @extend_schema(responses=ScorecardSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def scorecards(self, request, pk=None):
+        """The latest scorecard of every candidate, ranked (SCORING.md)."""
+        ranked = latest_ranked(self.get_object())
+        ranks = {card.pk: rank for rank, card in ranked}
+        cards = [card for _, card in ranked]
+        return Response(ScorecardSerializer(cards, many=True, context={"ranks": ranks}).data)
+
+    @extend_schema(responses=s.AuditEventSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def audit(self, request, pk=None):
+        """Everything that moved a score: who, when, old and new value (admins)."""
+        events = AuditEvent.objects.filter(evaluation=self.get_object()).order_by("-id")
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(s.AuditEventSerializer(page, many=True).data)

@@ -1,0 +1,136 @@
+"""Needs assessments, and the coverage of an evaluation's candidates against its needs."""
+
+import django_filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from accounts.models import Role
+from accounts.tenancy import TenantCreateListRetrieveViewSet, TenantViewSetMixin
+from config.conditional import ConditionalMixin
+from config.idempotency import IdempotentCreateMixin
+from config.sync import SyncMixin, UpdatedSinceFilter
+from evaluations.api import serializers_needs as s
+from evaluations.coverage import MAX_COMBINATION_SIZE, MAX_RESULTS_LIMIT
+from evaluations.models import Evaluation, NeedsAssessment
+from evaluations.services import coverage as coverage_service
+from evaluations.services import needs as needs_service
+
+PLANNERS = {Role.ADMIN, Role.EVALUATOR}
+DEFAULT_MAX_SIZE = 3
+DEFAULT_MAX_RESULTS = 20
+
+CANDIDATES_PARAMETER = OpenApiParameter(
+    "candidates",
+    {
+        "type": "string",
+        "pattern": f"^{coverage_service.CANDIDATE_IDS_PATTERN}$",
+    },
+    OpenApiParameter.QUERY,
+    description="Comma-separated candidate ids of this evaluation (at most "
+    f"{coverage_service.MAX_CANDIDATE_FILTER}); all candidates when left out.",
+)
+
+
+def _bounded_int(request, name: str, default: int, upper: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and 1 <= int(raw) <= upper):
+        raise ValidationError({name: [f"Must be an integer between 1 and {upper}."]})
+    return int(raw)
+
+
+class NeedsAssessmentFilter(django_filters.FilterSet):
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = NeedsAssessment
+        fields = []
+
+
+class NeedsAssessmentViewSet(
+    ConditionalMixin, IdempotentCreateMixin, SyncMixin, TenantCreateListRetrieveViewSet
+):
+    """Which kinds of provider a buyer needs, and why: stored and reproducible.
+
+    Admins and evaluators create assessments; every member reads them. An
+    assessment never changes; assess again for a changed profile.
+    """
+
+    conditional_write_actions = ()  # immutable: reads carry an ETag, nothing is written
+
+    queryset = NeedsAssessment.objects.order_by("-created_at", "-id")
+    serializer_class = s.NeedsAssessmentSerializer
+    operation_id_prefix = "needs_assessments"
+    write_roles = PLANNERS
+    filterset_class = NeedsAssessmentFilter
+    search_fields = ["name"]
+    ordering_fields = ["created_at", "updated_at"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = needs_service.create_assessment(
+            organization=self.principal.organization,
+            user=self.principal.user,
+            name=data.get("name", ""),
+            profile=dict(data["profile"]),
+        )
+
+
+class EvaluationCoverageViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
+    """`evaluations/{id}/coverage`: capabilities the required service models call for,
+    checked against the candidates' offerings (docs/reports.md)."""
+
+    queryset = Evaluation.objects.all()
+    serializer_class = s.CoverageSerializer
+    operation_id_prefix = "evaluations"
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(parameters=[CANDIDATES_PARAMETER], responses=s.CoverageSerializer)
+    @action(detail=True, methods=["get"])
+    def coverage(self, request, pk=None):
+        """Gaps, partner-only capabilities, overlaps and vCISO/MSSP hand-off risk of the
+        candidates together (from their providers' offerings and latest scorecards)."""
+        evaluation = self.get_object()
+        ids = coverage_service.parse_candidate_ids(request.query_params.get("candidates"))
+        inputs = coverage_service.load_inputs(evaluation, ids)
+        return Response(coverage_service.coverage(inputs))
+
+    @extend_schema(
+        parameters=[
+            CANDIDATES_PARAMETER,
+            OpenApiParameter(
+                "max_size",
+                {"type": "integer", "minimum": 1, "maximum": MAX_COMBINATION_SIZE},
+                OpenApiParameter.QUERY,
+                description=f"Largest combination tried (default {DEFAULT_MAX_SIZE}).",
+            ),
+            OpenApiParameter(
+                "max_results",
+                {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS_LIMIT},
+                OpenApiParameter.QUERY,
+                description=f"How many combinations to return (default {DEFAULT_MAX_RESULTS}).",
+            ),
+        ],
+        responses=s.CoverageCombinationsSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="coverage/combinations",
+        url_name="coverage-combinations",
+    )
+    def coverage_combinations(self, request, pk=None):
+        """The best combinations of candidates that leave no capability uncovered: fewest
+        firms, then fewest partner-only capabilities, no hand-off risk, fewest overlaps."""
+        evaluation = self.get_object()
+        ids = coverage_service.parse_candidate_ids(request.query_params.get("candidates"))
+        max_size = _bounded_int(request, "max_size", DEFAULT_MAX_SIZE, MAX_COMBINATION_SIZE)
+        max_results = _bounded_int(request, "max_results", DEFAULT_MAX_RESULTS, MAX_RESULTS_LIMIT)
+        inputs = coverage_service.load_inputs(evaluation, ids)
+        body = coverage_service.combinations(inputs, max_size=max_size, max_results=max_results)
+        return Response(body)

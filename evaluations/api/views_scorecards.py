@@ -1,0 +1,55 @@
+"""Organization-wide scorecards: the feed integrations sync from."""
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.tenancy import TenantReadOnlyViewSet
+from config.filters import IdFilter
+from config.sync import SyncMixin, UpdatedSinceFilter
+from evaluations.api.serializers_scorecards import ScorecardDetailSerializer, ScorecardSerializer
+from evaluations.models import Scorecard
+from evaluations.selectors import ranks_for, scorecards_with_provider
+
+
+class ScorecardFilter(django_filters.FilterSet):
+    updated_since = UpdatedSinceFilter()
+    latest = django_filters.BooleanFilter(field_name="is_latest")
+    # Plain numbers: an unknown id filters to nothing rather than failing.
+    evaluation = IdFilter(field_name="evaluation_id")
+    candidate = IdFilter(field_name="candidate_id")
+
+    class Meta:
+        model = Scorecard
+        fields = ["evaluation", "candidate", "disqualified"]
+
+
+class ScorecardViewSet(SyncMixin, TenantReadOnlyViewSet):
+    """Scorecards of every evaluation. Immutable: a changed input makes a new version."""
+
+    queryset = scorecards_with_provider().order_by("updated_at", "id")
+    operation_id_prefix = "scorecards"
+    filterset_class = ScorecardFilter
+    ordering_fields = ["updated_at", "overall", "created_at"]
+
+    def get_serializer_class(self):
+        return ScorecardSerializer if self.action in ("list", "sync") else ScorecardDetailSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        instances = args[0] if args else None
+        if instances is not None:
+            cards = list(instances) if kwargs.get("many") else [instances]
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["ranks"] = ranks_for(cards)
+        return super().get_serializer(*args, **kwargs)
+
+    @extend_schema(responses=ScorecardSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def versions(self, request, pk=None):
+        """Every version of this candidate's scorecard, newest first."""
+        card = self.get_object()
+        versions = (
+            scorecards_with_provider().filter(candidate_id=card.candidate_id).order_by("-version")
+        )
+        return Response(self.get_serializer(versions, many=True).data)

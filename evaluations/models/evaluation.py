@@ -1,0 +1,135 @@
+"""An evaluation: candidates vetted against one pinned questionnaire version."""
+
+from django.conf import settings
+from django.db import models
+
+from providers.vocabulary import Industry, choices_of
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    COLLECTING = "collecting", "Collecting answers and ratings"
+    SCORING = "scoring", "Scoring and review"
+    DECIDED = "decided", "Decided"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Aggregation(models.TextChoices):
+    MEAN = "mean", "Mean"
+    MEDIAN = "median", "Median"
+
+
+class Evaluation(models.Model):
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="evaluations"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    questionnaire_version = models.ForeignKey(
+        "questionnaires.QuestionnaireVersion", on_delete=models.PROTECT, related_name="evaluations"
+    )
+    # Buyer profile: what applicability (SCORING.md) is decided against.
+    industry = models.CharField(max_length=32, choices=choices_of(Industry), default=Industry.OTHER)
+    employee_count = models.PositiveIntegerField(null=True, blank=True)
+    required_service_models = models.JSONField(default=list, blank=True)
+    frameworks = models.JSONField(default=list, blank=True)
+    profile_notes = models.TextField(blank=True)
+    needs_assessment = models.ForeignKey(
+        "evaluations.NeedsAssessment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluations",
+    )
+    # Scoring settings.
+    section_weights = models.JSONField(default=dict, blank=True)
+    excluded_questions = models.JSONField(default=list, blank=True)
+    aggregation = models.CharField(
+        max_length=8, choices=Aggregation.choices, default=Aggregation.MEAN
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=EvaluationStatus.choices,
+        default=EvaluationStatus.DRAFT,
+        db_index=True,
+    )
+    lead = models.ForeignKey(
+        "accounts.Membership", on_delete=models.PROTECT, related_name="led_evaluations"
+    )
+    decision_candidate = models.ForeignKey(
+        "evaluations.Candidate", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_rationale = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Candidate(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="candidates")
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="candidacies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    tenant_path = "evaluation__organization"
+
+    class Meta:
+        ordering = ["evaluation_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "provider"], name="uniq_candidate"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} in {self.evaluation}"
+
+
+class ConflictStatus(models.TextChoices):
+    UNDECLARED = "undeclared", "Not declared yet"
+    NONE = "none", "Declared no conflict"
+    CONFLICT = "conflict", "Declared a conflict"
+
+
+class EvaluatorAssignment(models.Model):
+    """A member asked to rate in one evaluation, with their conflict-of-interest
+    declaration. A declared conflict bars rating unless the lead overrides it."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evaluators")
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="evaluator_assignments"
+    )
+    conflict_status = models.CharField(
+        max_length=16, choices=ConflictStatus.choices, default=ConflictStatus.UNDECLARED
+    )
+    conflict_details = models.TextField(blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    conflict_override_reason = models.TextField(blank=True)
+    conflict_overridden_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    tenant_path = "evaluation__organization"
+
+    class Meta:
+        ordering = ["evaluation_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "membership"], name="uniq_evaluator"),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.user} on {self.evaluation}"
+
+    @property
+    def may_rate(self) -> bool:
+        if self.conflict_status == ConflictStatus.NONE:
+            return True
+        return self.conflict_status == ConflictStatus.CONFLICT and bool(self.conflict_overridden_at)

@@ -1,0 +1,97 @@
+"""Computed scorecards and the audit trail."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ValuesInsertJSONField(models.JSONField):
+    """A JSONField that PostgreSQL bulk inserts as plain VALUES.
+
+    Django's UNNEST strategy for bulk_create quotes every value into an array
+    literal first, which for large JSON documents (a scorecard explains every
+    question) costs more than the insert itself. Defining a placeholder opts
+    the field out of that strategy.
+    """
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"
+
+
+class Scorecard(models.Model):
+    """One immutable, versioned scorecard of a candidate.
+
+    ``input_hash`` covers everything that affects this candidate's numbers
+    (questionnaire version, settings, answers, ratings, overrides, engine
+    version). Rescoring with the same hash as the latest version creates
+    nothing. The rank is not stored: it depends on the other candidates and is
+    computed when scorecards are listed together.
+    """
+
+    evaluation = models.ForeignKey(
+        "evaluations.Evaluation", on_delete=models.CASCADE, related_name="scorecards"
+    )
+    candidate = models.ForeignKey(
+        "evaluations.Candidate", on_delete=models.CASCADE, related_name="scorecards"
+    )
+    version = models.PositiveIntegerField()
+    is_latest = models.BooleanField(default=True)
+    input_hash = models.CharField(max_length=64)
+    engine_version = models.CharField(max_length=10)
+    questionnaire_version = models.ForeignKey(
+        "questionnaires.QuestionnaireVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    aggregation = models.CharField(max_length=8)
+    effective_section_weights = models.JSONField()
+    overall = models.FloatField(help_text="0-100, rounded to 2 decimals.")
+    completeness = models.FloatField()
+    disqualified = models.BooleanField()
+    details = ValuesInsertJSONField(help_text="The full explanation: sections, questions, flags.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    tenant_path = "evaluation__organization"
+
+    class Meta:
+        ordering = ["evaluation_id", "candidate_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "version"], name="uniq_scorecard_version"),
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=models.Q(is_latest=True),
+                name="one_latest_scorecard",
+            ),
+        ]
+        indexes = [models.Index(fields=["updated_at", "id"])]
+
+    def __str__(self):
+        return f"scorecard v{self.version} of candidate {self.candidate_id}"
+
+
+class AuditEvent(models.Model):
+    """Who changed what that moves a score, when, from which value to which."""
+
+    evaluation = models.ForeignKey(
+        "evaluations.Evaluation", on_delete=models.CASCADE, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=160, blank=True, help_text="Who acted, kept when the user is deleted."
+    )
+    action = models.CharField(max_length=40, db_index=True)
+    candidate = models.ForeignKey(
+        "evaluations.Candidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    question_code = models.CharField(max_length=40, blank=True)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    tenant_path = "evaluation__organization"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.action} by {self.actor_label} at {self.created_at}"

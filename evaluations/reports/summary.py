@@ -1,0 +1,179 @@
+"""The plain-language summary of a comparison report. Pure: snapshot in, sentences out.
+
+One sentence (or two) per topic, in a fixed order: who leads and by how much,
+disqualifications, how robust the lead is, red flags, coverage, agreement
+between evaluators, and the needs assessment the evaluation was built from.
+"""
+
+from providers.vocabulary import label_of
+
+
+def _names(items) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def _points(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _leader(candidates: list[dict]) -> list[str]:
+    qualified = [c for c in candidates if not c["disqualified"]]
+    if len(candidates) == 1:
+        c = candidates[0]
+        state = " but is disqualified" if c["disqualified"] else ""
+        return [f"{c['provider_name']} is the only candidate and scores {c['overall']:.2f}{state}."]
+    if not qualified:
+        return ["Every candidate failed at least one knockout question, so none qualifies."]
+    top = [c for c in qualified if c["rank"] == qualified[0]["rank"]]
+    if len(top) > 1:
+        names = _names(c["provider_name"] for c in top)
+        return [f"{names} share first place with {top[0]['overall']:.2f} out of 100."]
+    leader = top[0]
+    others = [c for c in qualified if c is not leader]
+    if not others:
+        return [
+            f"{leader['provider_name']} is the only qualified candidate, "
+            f"with {leader['overall']:.2f} out of 100."
+        ]
+    second = others[0]
+    margin = leader["overall"] - second["overall"]
+    return [
+        f"{leader['provider_name']} ranks first with {leader['overall']:.2f} out of 100, "
+        f"{_points(margin)} points ahead of {second['provider_name']}."
+    ]
+
+
+def _disqualified(candidates: list[dict]) -> list[str]:
+    out = [c for c in candidates if c["disqualified"]]
+    if not out:
+        return []
+    parts = [f"{c['provider_name']} ({', '.join(c['failed_knockouts'])})" for c in out]
+    verb = "fails" if len(out) == 1 else "fail"
+    return [
+        f"{_names(parts)} {verb} knockout questions and {'is' if len(out) == 1 else 'are'} "
+        "ranked last whatever the score."
+    ]
+
+
+def _sensitivity(sensitivity: dict) -> list[str]:
+    if not sensitivity["sufficient"]:
+        return [sensitivity["message"]]
+    mc = sensitivity["monte_carlo"]
+    share = round(mc["leader_win_probability"] * 100, 1)
+    spread = round(sensitivity["spread"] * 100)
+    verdict = "so the lead is robust" if mc["robust"] else "so the lead is not robust (below 80%)"
+    out = [
+        f"With every section weight varied at random by up to {spread}% in "
+        f"{sensitivity['trials']} trials, {mc['leader_name']} stays first in {share:g}% "
+        f"of them, {verdict}."
+    ]
+    nearest = None
+    for point in sensitivity["tipping_points"]:
+        for factor, name in (
+            (point["increase_factor"], point["increase_leader_name"]),
+            (point["decrease_factor"], point["decrease_leader_name"]),
+        ):
+            if factor is None:
+                continue
+            distance = abs(factor - 1)
+            if nearest is None or distance < nearest[0]:
+                nearest = (distance, point["section"], factor, name)
+    if nearest is None:
+        out.append("No change to a single section's weight would change the leader.")
+    else:
+        _, section, factor, name = nearest
+        out.append(
+            f"The nearest tipping point: multiplying the weight of section '{section}' by "
+            f"{factor:.2f} would put {name} in the lead."
+        )
+    return out
+
+
+def _flags(candidates: list[dict]) -> list[str]:
+    flagged = [c for c in candidates if c["red_flags"]]
+    if not flagged:
+        return ["No red flags were raised on the vetting questions."]
+    parts = []
+    for c in flagged:
+        tags = sorted({f["tag"].replace("_", " ") for f in c["red_flags"]})
+        parts.append(f"{c['provider_name']} ({', '.join(tags)})")
+    return [f"Red flags: {'; '.join(parts)}."]
+
+
+def _coverage(coverage: dict) -> list[str]:
+    if not coverage["required_models"]:
+        return ["The evaluation names no required service models, so coverage was not checked."]
+    summary = coverage["summary"]
+    models = _names(label_of(m) for m in coverage["required_models"])
+    if summary["gap"]:
+        gaps = summary["gap"]
+        out = [
+            f"{_count(len(gaps), 'capability', 'capabilities')} that {models} call for "
+            f"{'is' if len(gaps) == 1 else 'are'} offered by no candidate: {', '.join(gaps)}."
+        ]
+    else:
+        out = [f"Together the candidates cover every capability that {models} call for."]
+    partner_only = summary["partner_only"]
+    if partner_only:
+        out.append(
+            f"{_count(len(partner_only), 'capability is', 'capabilities are')} available only "
+            f"through partners: {', '.join(partner_only)}."
+        )
+    if coverage["handoff_risk"]:
+        out.append(
+            "vCISO and MSSP work would come from different firms with no documented hand-off "
+            "between them."
+        )
+    return out
+
+
+def _agreement(disagreement: dict) -> list[str]:
+    if disagreement["alpha"] is None:
+        return [disagreement["message"]]
+    text = (
+        f"Evaluators' ratings agree at Krippendorff's alpha {disagreement['alpha']:.2f} "
+        f"({disagreement['interpretation']})"
+    )
+    flags = len(disagreement["flags"])
+    if flags:
+        text += (
+            f"; {_count(flags, 'rated answer shows', 'rated answers show')} strong disagreement "
+            "worth a discussion"
+        )
+    return [text + "."]
+
+
+def _needs(needs: dict | None) -> list[str]:
+    if needs is None:
+        return []
+    verdicts: dict[str, list[str]] = {}
+    for model in needs["result"]["models"]:
+        verdicts.setdefault(model["verdict"], []).append(label_of(model["service_model"]))
+    parts = [
+        f"{verdict.replace('_', ' ')}: {', '.join(models)}"
+        for verdict in ("required", "recommended")
+        if (models := verdicts.get(verdict))
+    ]
+    name = f" '{needs['name']}'" if needs["name"] else ""
+    detail = f" ({'; '.join(parts)})" if parts else ""
+    return [f"The evaluation was built from needs assessment{name}{detail}."]
+
+
+def summary_points(snapshot: dict) -> list[str]:
+    candidates = snapshot["candidates"]
+    return [
+        *_leader(candidates),
+        *_disqualified(candidates),
+        *_sensitivity(snapshot["sensitivity"]),
+        *_flags(candidates),
+        *_coverage(snapshot["coverage"]),
+        *_agreement(snapshot["disagreement"]),
+        *_needs(snapshot["needs_assessment"]),
+    ]

@@ -1,0 +1,65 @@
+"""Read-side querysets and the rules for who sees which ratings."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from evaluations.models import Rating, RatingSheet, Scorecard
+from evaluations.ranking import competition_ranked
+
+
+def scorecards_with_provider():
+    return Scorecard.objects.select_related("candidate__provider")
+
+
+def ranks_for(scorecards) -> dict[int, int]:
+    """Ranks of the given latest scorecards within their evaluations, in one query."""
+    evaluation_ids = {card.evaluation_id for card in scorecards if card.is_latest}
+    if not evaluation_ids:
+        return {}
+    rows = Scorecard.objects.filter(evaluation_id__in=evaluation_ids, is_latest=True).values_list(
+        "pk", "evaluation_id", "disqualified", "overall", "candidate__provider__name"
+    )
+    by_evaluation: dict[int, list] = {}
+    for row in rows:
+        by_evaluation.setdefault(row[1], []).append(row)
+    ranks = {}
+    for group in by_evaluation.values():
+        for rank, row in competition_ranked(group, lambda r: (r[2], r[3], r[4], r[0])):
+            ranks[row[0]] = rank
+    return ranks
+
+
+def latest_ranked(evaluation) -> list[tuple[int, Scorecard]]:
+    cards = scorecards_with_provider().filter(evaluation=evaluation, is_latest=True)
+    return competition_ranked(
+        cards, lambda c: (c.disqualified, c.overall, c.candidate.provider.name, c.pk)
+    )
+
+
+def visible_ratings(evaluation, principal):
+    """Blind rating: what the caller may see of an evaluation's ratings.
+
+    - the lead sees everything;
+    - an assigned evaluator sees their own ratings, and everyone's ratings of a
+      candidate once they have submitted their own sheet for it;
+    - anyone else sees only ratings from submitted sheets (final ratings).
+    """
+    ratings = Rating.objects.filter(candidate__evaluation=evaluation).select_related(
+        "question", "evaluator__membership__user"
+    )
+    membership = principal.membership
+    if membership is not None and evaluation.lead_id == membership.pk:
+        return ratings
+    submitted_by_author = Exists(
+        RatingSheet.objects.filter(candidate=OuterRef("candidate"), evaluator=OuterRef("evaluator"))
+    )
+    assignment = (
+        evaluation.evaluators.filter(membership=membership).first()
+        if membership is not None
+        else None
+    )
+    if assignment is None:
+        return ratings.filter(submitted_by_author)
+    submitted_by_caller = Exists(
+        RatingSheet.objects.filter(candidate=OuterRef("candidate"), evaluator=assignment)
+    )
+    return ratings.filter(Q(evaluator=assignment) | submitted_by_caller)

@@ -1,0 +1,255 @@
+"""Evaluations, their candidates and evaluators, and the status they move through.
+
+Status rules (what may change when):
+
+| status     | settings & profile | candidates/evaluators | answers | ratings | overrides |
+|------------|--------------------|-----------------------|---------|---------|-----------|
+| draft      | yes (and version)  | yes                   | yes     | no      | no        |
+| collecting | yes                | yes                   | yes     | yes     | yes       |
+| scoring    | weights/exclusions | no                    | no      | no      | yes       |
+| decided    | no                 | no                    | no      | no      | no        |
+| cancelled  | no                 | no                    | no      | no      | no        |
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from accounts.models import Role
+from config.exceptions import Conflict
+from evaluations.models import (
+    Candidate,
+    ConflictStatus,
+    Evaluation,
+    EvaluationStatus,
+    EvaluatorAssignment,
+)
+from evaluations.services.audit import Change, record
+from integrations import events
+from questionnaires.models import VersionStatus
+
+S = EvaluationStatus
+
+TRANSITIONS = {
+    S.DRAFT: {S.COLLECTING, S.CANCELLED},
+    S.COLLECTING: {S.SCORING, S.CANCELLED},
+    S.SCORING: {S.COLLECTING, S.CANCELLED},  # decided only through decide()
+    S.DECIDED: set(),
+    S.CANCELLED: set(),
+}
+
+# Fields that move scores; changes to them are audited.
+SCORING_FIELDS = (
+    "section_weights",
+    "excluded_questions",
+    "aggregation",
+    "industry",
+    "required_service_models",
+    "questionnaire_version",
+)
+SETTINGS_IN_SCORING = {
+    "section_weights",
+    "excluded_questions",
+    "aggregation",
+    "name",
+    "description",
+    "profile_notes",
+}
+
+
+def require_status(evaluation: Evaluation, allowed: set, what: str):
+    if evaluation.status not in allowed:
+        names = ", ".join(sorted(allowed))
+        raise Conflict(
+            f"{what} is not possible while the evaluation is {evaluation.status} "
+            f"(allowed in: {names})."
+        )
+
+
+def _check_version(version):
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationError({"questionnaire_version": ["Pin a published questionnaire version."]})
+
+
+def _check_lead(membership, organization):
+    if membership.organization_id != organization.id or membership.role != Role.ADMIN:
+        raise ValidationError({"lead": ["The lead must be an admin of this organization."]})
+
+
+@transaction.atomic
+def create_evaluation(*, organization, user, lead, data: dict) -> Evaluation:
+    _check_version(data["questionnaire_version"])
+    _check_lead(lead, organization)
+    evaluation = Evaluation.objects.create(
+        organization=organization,
+        lead=lead,
+        created_by=user if getattr(user, "pk", None) else None,
+        **data,
+    )
+    record(evaluation, user, [Change("evaluation.created", new={"name": evaluation.name})])
+    return evaluation
+
+
+@transaction.atomic
+def update_evaluation(evaluation: Evaluation, *, user, data: dict) -> Evaluation:
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.status in (S.DECIDED, S.CANCELLED):
+        require_status(evaluation, {S.DRAFT, S.COLLECTING, S.SCORING}, "Editing")
+    if evaluation.status == S.SCORING and set(data) - SETTINGS_IN_SCORING:
+        fields = ", ".join(sorted(set(data) - SETTINGS_IN_SCORING))
+        raise Conflict(
+            f"While scoring only weights, exclusions and aggregation may change (not {fields})."
+        )
+    if "questionnaire_version" in data and data["questionnaire_version"] != (
+        evaluation.questionnaire_version
+    ):
+        require_status(evaluation, {S.DRAFT}, "Changing the questionnaire version")
+        _check_version(data["questionnaire_version"])
+        if evaluation.candidates.filter(answers__isnull=False).exists():
+            raise Conflict("Answers exist for the pinned version; start a new evaluation.")
+    if "lead" in data:
+        _check_lead(data["lead"], evaluation.organization)
+    changes = []
+    for field, value in data.items():
+        old = getattr(evaluation, field)
+        if field in SCORING_FIELDS and old != value:
+            as_json = (lambda v: v.pk) if field == "questionnaire_version" else (lambda v: v)
+            changes.append(Change(f"evaluation.{field}", old=as_json(old), new=as_json(value)))
+        setattr(evaluation, field, value)
+    evaluation.save()
+    record(evaluation, user, changes)
+    return evaluation
+
+
+@transaction.atomic
+def change_status(evaluation: Evaluation, *, user, status: str) -> Evaluation:
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if status not in TRANSITIONS[evaluation.status]:
+        raise Conflict(f"An evaluation cannot go from {evaluation.status} to {status}.")
+    if status == S.COLLECTING and not evaluation.candidates.exists():
+        raise ValidationError({"status": ["Add at least one candidate before collecting."]})
+    old = evaluation.status
+    evaluation.status = status
+    evaluation.save(update_fields=["status", "updated_at"])
+    record(evaluation, user, [Change("evaluation.status", old=old, new=status)])
+    events.emit(
+        evaluation.organization_id,
+        events.EVALUATION_STATUS_CHANGED,
+        events.evaluation_status_changed_data(evaluation, old),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def decide(evaluation: Evaluation, *, user, candidate: Candidate, rationale: str) -> Evaluation:
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    require_status(evaluation, {S.SCORING}, "Deciding")
+    if candidate.evaluation_id != evaluation.pk:
+        raise ValidationError({"candidate": ["Not a candidate of this evaluation."]})
+    evaluation.status = S.DECIDED
+    evaluation.decision_candidate = candidate
+    evaluation.decision_rationale = rationale
+    evaluation.decided_at = timezone.now()
+    evaluation.save()
+    record(
+        evaluation,
+        user,
+        [
+            Change("evaluation.status", old=S.SCORING, new=S.DECIDED),
+            Change(
+                "evaluation.decided",
+                new={"candidate": candidate.pk, "rationale": rationale},
+                candidate_id=candidate.pk,
+            ),
+        ],
+    )
+    events.emit(
+        evaluation.organization_id,
+        events.EVALUATION_STATUS_CHANGED,
+        events.evaluation_status_changed_data(evaluation, S.SCORING),
+    )
+    data = events.evaluation_decided_data(evaluation)
+    events.emit(evaluation.organization_id, events.EVALUATION_DECIDED, data)
+    return evaluation
+
+
+def add_candidate(evaluation: Evaluation, *, user, provider) -> Candidate:
+    require_status(evaluation, {S.DRAFT, S.COLLECTING}, "Adding a candidate")
+    if provider.organization_id != evaluation.organization_id:
+        raise ValidationError({"provider": ["Unknown provider."]})
+    if evaluation.candidates.filter(provider=provider).exists():
+        raise Conflict("This provider is already a candidate.")
+    candidate = Candidate.objects.create(evaluation=evaluation, provider=provider)
+    record(
+        evaluation,
+        user,
+        [Change("candidate.added", new={"provider": provider.pk}, candidate_id=candidate.pk)],
+    )
+    return candidate
+
+
+def remove_candidate(candidate: Candidate, *, user):
+    evaluation = candidate.evaluation
+    require_status(evaluation, {S.DRAFT, S.COLLECTING}, "Removing a candidate")
+    if evaluation.decision_candidate_id == candidate.pk:
+        raise Conflict("The chosen candidate cannot be removed.")
+    record(evaluation, user, [Change("candidate.removed", old={"provider": candidate.provider_id})])
+    candidate.delete()
+
+
+def assign_evaluator(evaluation: Evaluation, *, user, membership) -> EvaluatorAssignment:
+    require_status(evaluation, {S.DRAFT, S.COLLECTING}, "Assigning an evaluator")
+    if membership.organization_id != evaluation.organization_id:
+        raise ValidationError({"member": ["Unknown member."]})
+    if membership.role == Role.VIEWER:
+        raise ValidationError({"member": ["Viewers cannot rate; make them evaluators first."]})
+    if evaluation.evaluators.filter(membership=membership).exists():
+        raise Conflict("This member is already an evaluator.")
+    return EvaluatorAssignment.objects.create(evaluation=evaluation, membership=membership)
+
+
+def declare_conflict(
+    assignment: EvaluatorAssignment, *, user, has_conflict: bool, details: str
+) -> EvaluatorAssignment:
+    if has_conflict and not details.strip():
+        raise ValidationError({"details": ["Describe the conflict."]})
+    old = assignment.conflict_status
+    assignment.conflict_status = ConflictStatus.CONFLICT if has_conflict else ConflictStatus.NONE
+    assignment.conflict_details = details if has_conflict else ""
+    assignment.declared_at = timezone.now()
+    assignment.conflict_override_reason = ""
+    assignment.conflict_overridden_at = None
+    assignment.save()
+    record(
+        assignment.evaluation,
+        user,
+        [
+            Change(
+                "evaluator.declared",
+                old=old,
+                new={"member": assignment.membership_id, "status": assignment.conflict_status},
+            )
+        ],
+    )
+    return assignment
+
+
+def override_conflict(assignment: EvaluatorAssignment, *, user, reason: str):
+    if assignment.conflict_status != ConflictStatus.CONFLICT:
+        raise Conflict("Only a declared conflict can be overridden.")
+    if not reason.strip():
+        raise ValidationError({"reason": ["Give the reason for letting this evaluator rate."]})
+    assignment.conflict_override_reason = reason
+    assignment.conflict_overridden_at = timezone.now()
+    assignment.save()
+    record(
+        assignment.evaluation,
+        user,
+        [
+            Change(
+                "evaluator.conflict_overridden",
+                new={"member": assignment.membership_id, "reason": reason},
+            )
+        ],
+    )
+    return assignment

@@ -1,0 +1,185 @@
+"""Independent ratings, sheet submission and the lead's overrides."""
+
+from django.db import IntegrityError, transaction
+from rest_framework.exceptions import PermissionDenied, ValidationError
+
+from config.exceptions import Conflict
+from evaluations.models import EvaluationStatus, Override, Rating, RatingSheet
+from evaluations.services.audit import Change, record
+from evaluations.services.lifecycle import require_status
+
+MAX_ITEMS = 1000
+S = EvaluationStatus
+
+
+def evaluator_for(evaluation, membership):
+    """The caller's assignment in this evaluation, checked for the right to rate."""
+    assignment = evaluation.evaluators.filter(membership=membership).first() if membership else None
+    if assignment is None:
+        raise PermissionDenied("You are not an evaluator of this evaluation.")
+    if not assignment.may_rate:
+        if assignment.conflict_status == "undeclared":
+            raise PermissionDenied("Declare your conflicts of interest before rating.")
+        raise PermissionDenied(
+            "A declared conflict bars you from rating unless the lead overrides it."
+        )
+    return assignment
+
+
+@transaction.atomic
+def upsert_ratings(evaluation, *, user, membership, items: list[dict]) -> dict:
+    """Apply ``[{candidate, question, score, comment}]`` as the calling evaluator."""
+    require_status(evaluation, {S.COLLECTING}, "Rating")
+    if len(items) > MAX_ITEMS:
+        raise ValidationError([f"At most {MAX_ITEMS} ratings per request."])
+    assignment = evaluator_for(evaluation, membership)
+    candidates = set(evaluation.candidates.values_list("pk", flat=True))
+    submitted = set(assignment.sheets.values_list("candidate_id", flat=True))
+    questions = {q.code: q for q in evaluation.questionnaire_version.questions.all()}
+
+    errors: dict[int, dict] = {}
+    seen = set()
+    for index, item in enumerate(items):
+        item_errors = {}
+        question = questions.get(item["question"])
+        if item["candidate"] not in candidates:
+            item_errors["candidate"] = ["Not a candidate of this evaluation."]
+        elif item["candidate"] in submitted:
+            item_errors["candidate"] = [
+                "You submitted your sheet for this candidate; its ratings are final."
+            ]
+        if question is None:
+            item_errors["question"] = ["No question with this code in the pinned version."]
+        elif not question.is_judged:
+            item_errors["question"] = [
+                "This question is scored automatically from the answer; it cannot be rated."
+            ]
+        elif not 0 <= item["score"] <= question.scale_max:
+            item_errors["score"] = [f"Must be from 0 to {question.scale_max}."]
+        key = (item["candidate"], item["question"])
+        if key in seen:
+            item_errors["question"] = ["Rated twice in this request."]
+        seen.add(key)
+        if item_errors:
+            errors[index] = item_errors
+    if errors:
+        raise ValidationError([errors.get(i, {}) for i in range(len(items))])
+
+    existing = {(r.candidate_id, r.question_id): r for r in assignment.ratings.all()}
+    to_create, to_update, changes = [], [], []
+    for item in items:
+        question = questions[item["question"]]
+        current = existing.get((item["candidate"], question.pk))
+        comment = item.get("comment", "")
+        if current and current.score == item["score"] and current.comment == comment:
+            continue
+        previous = {"evaluator": assignment.pk, "score": current.score} if current else None
+        if current:
+            current.score, current.comment = item["score"], comment
+            to_update.append(current)
+        else:
+            to_create.append(
+                Rating(
+                    candidate_id=item["candidate"],
+                    question=question,
+                    evaluator=assignment,
+                    score=item["score"],
+                    comment=comment,
+                )
+            )
+        changes.append(
+            Change(
+                "rating.set",
+                old=previous,
+                new={"evaluator": assignment.pk, "score": item["score"]},
+                candidate_id=item["candidate"],
+                question_code=question.code,
+            )
+        )
+    Rating.objects.bulk_create(to_create)
+    Rating.objects.bulk_update(to_update, ["score", "comment", "updated_at"])
+    record(evaluation, user, changes)
+    return {
+        "created": len(to_create),
+        "updated": len(to_update),
+        "unchanged": len(items) - len(changes),
+    }
+
+
+def submit_sheet(evaluation, *, user, membership, candidate) -> RatingSheet:
+    require_status(evaluation, {S.COLLECTING}, "Submitting ratings")
+    assignment = evaluator_for(evaluation, membership)
+    if candidate.evaluation_id != evaluation.pk:
+        raise ValidationError({"candidate": ["Not a candidate of this evaluation."]})
+    try:
+        with transaction.atomic():
+            sheet = RatingSheet.objects.create(candidate=candidate, evaluator=assignment)
+    except IntegrityError:
+        raise Conflict("You already submitted your sheet for this candidate.") from None
+    record(
+        evaluation,
+        user,
+        [Change("sheet.submitted", new={"evaluator": assignment.pk}, candidate_id=candidate.pk)],
+    )
+    return sheet
+
+
+def _require_lead(evaluation, membership):
+    if membership is None or evaluation.lead_id != membership.pk:
+        raise PermissionDenied("Only the evaluation's lead can do this.")
+
+
+@transaction.atomic
+def set_override(
+    evaluation, *, user, membership, candidate, question_code: str, score: float, rationale: str
+) -> Override:
+    require_status(evaluation, {S.COLLECTING, S.SCORING}, "Overriding a score")
+    _require_lead(evaluation, membership)
+    if candidate.evaluation_id != evaluation.pk:
+        raise ValidationError({"candidate": ["Not a candidate of this evaluation."]})
+    question = evaluation.questionnaire_version.questions.filter(code=question_code).first()
+    if question is None:
+        raise ValidationError({"question": ["No question with this code in the pinned version."]})
+    if not rationale.strip():
+        raise ValidationError({"rationale": ["An override needs a rationale."]})
+    override = Override.objects.filter(candidate=candidate, question=question).first()
+    old = {"score": override.score, "rationale": override.rationale} if override else None
+    if override is None:
+        override = Override(candidate=candidate, question=question)
+    override.score, override.rationale = score, rationale
+    override.set_by = user if getattr(user, "pk", None) else None
+    override.save()
+    record(
+        evaluation,
+        user,
+        [
+            Change(
+                "override.set",
+                old=old,
+                new={"score": score, "rationale": rationale},
+                candidate_id=candidate.pk,
+                question_code=question_code,
+            )
+        ],
+    )
+    return override
+
+
+@transaction.atomic
+def remove_override(override: Override, *, user, membership):
+    evaluation = override.candidate.evaluation
+    require_status(evaluation, {S.COLLECTING, S.SCORING}, "Removing an override")
+    _require_lead(evaluation, membership)
+    record(
+        evaluation,
+        user,
+        [
+            Change(
+                "override.removed",
+                old={"score": override.score, "rationale": override.rationale},
+                candidate_id=override.candidate_id,
+                question_code=override.question.code,
+            )
+        ],
+    )
+    override.delete()

@@ -1,0 +1,231 @@
+"""The content of a comparison report, built from the latest scorecards.
+
+``build_snapshot`` reads an evaluation that has just been scored (see
+``services.reports``) in a constant number of queries and returns plain JSON:
+the ranking, the side-by-side matrices (candidates x sections, candidates x
+questions with answers and flags), knockouts and red flags per candidate,
+rating agreement (Krippendorff's alpha), sensitivity (``evaluations.sensitivity``
+exactly as SCORING.md defines it), coverage gaps, the needs assessment the
+evaluation was built from and a plain-language summary. Candidates appear in
+ranking order everywhere. Individual ratings never appear (only counts, spread
+and agreement), so the report keeps the blind-rating rule's spirit.
+"""
+
+import json
+from datetime import datetime
+
+from evaluations.models import Answer, Evaluation, Rating
+from evaluations.reports.summary import summary_points
+from evaluations.selectors import latest_ranked
+from evaluations.sensitivity import SensitivityCandidate, analyse_sensitivity
+from evaluations.services import coverage as coverage_service
+from evaluations.services import needs as needs_service
+from evaluations.services.agreement import krippendorff_alpha
+from questionnaires.models import Question
+
+SCHEMA_VERSION = 1
+MAX_ANSWER_TEXT = 2000
+ALWAYS_JUDGED = ("text", "evidence")
+
+
+def _is_judged(question: Question) -> bool:
+    return question.scoring == "judged" or question.kind in ALWAYS_JUDGED
+
+
+def answer_text(question: Question | None, value) -> str:
+    """A readable rendering of a stored answer value (for tables and exports)."""
+    if value is None:
+        return ""
+    kind = question.kind if question is not None else None
+    options = question.options if question is not None else []
+    labels = {o.get("value"): o.get("label") or o.get("value") for o in options or []}
+    if kind == "boolean" and isinstance(value, bool):
+        text = "Yes" if value else "No"
+    elif kind == "single_choice" and isinstance(value, str):
+        text = str(labels.get(value, value))
+    elif kind == "multi_choice" and isinstance(value, list):
+        text = "; ".join(str(labels.get(v, v) if isinstance(v, str) else v) for v in value)
+    elif kind == "scale" and not isinstance(value, bool) and isinstance(value, int | float):
+        text = f"{value}/{question.scale_max}"
+    elif kind == "evidence" and isinstance(value, list):
+        text = "Documents: " + ", ".join(str(v) for v in value)
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(value, ensure_ascii=False)
+    return text[:MAX_ANSWER_TEXT]
+
+
+def _evaluation_block(evaluation: Evaluation) -> dict:
+    version = evaluation.questionnaire_version
+    return {
+        "id": evaluation.pk,
+        "name": evaluation.name,
+        "status": evaluation.status,
+        "industry": evaluation.industry,
+        "employee_count": evaluation.employee_count,
+        "required_service_models": list(evaluation.required_service_models),
+        "frameworks": list(evaluation.frameworks),
+        "aggregation": evaluation.aggregation,
+        "questionnaire_version": version.pk,
+        "questionnaire_code": version.questionnaire.code,
+        "questionnaire_name": version.name or version.questionnaire.name,
+        "questionnaire_number": version.number,
+        "needs_assessment": evaluation.needs_assessment_id,
+    }
+
+
+def _candidate(rank: int, card) -> dict:
+    details = card.details
+    return {
+        "candidate_id": card.candidate_id,
+        "provider_id": card.candidate.provider_id,
+        "provider_name": card.candidate.provider.name,
+        "scorecard_id": card.pk,
+        "scorecard_version": card.version,
+        "rank": rank,
+        "overall": card.overall,
+        "completeness": card.completeness,
+        "disqualified": card.disqualified,
+        "failed_knockouts": list(details["failed_knockouts"]),
+        "red_flags": list(details["red_flags"]),
+        "disagreements": [q["code"] for q in details["questions"] if q["disagreement"]],
+        "section_scores": [
+            {"section": s["code"], "score": s["score"]} for s in details["sections"]
+        ],
+    }
+
+
+def _question_rows(cards, questions: dict[str, Question], answers: dict) -> list[dict]:
+    per_card = [{q["code"]: q for q in card.details["questions"]} for card in cards]
+    flags = [
+        {
+            code: [f["tag"] for f in card.details["red_flags"] if f["question"] == code]
+            for code in per_card[i]
+        }
+        for i, card in enumerate(cards)
+    ]
+    rows = []
+    for base in cards[0].details["questions"]:
+        code = base["code"]
+        question = questions.get(code)
+        cells = []
+        for i, card in enumerate(cards):
+            result = per_card[i][code]
+            value = answers.get((card.candidate_id, code))
+            cells.append(
+                {
+                    "candidate_id": card.candidate_id,
+                    "x": result["x"],
+                    "contribution": result["contribution"],
+                    "answered": result["answered"],
+                    "answer": value,
+                    "answer_text": answer_text(question, value),
+                    "rating_count": result["rating_count"],
+                    "spread": result["spread"],
+                    "disagreement": result["disagreement"],
+                    "overridden": result["overridden"],
+                    "failed_knockout": result["failed_knockout"],
+                    "red_flags": flags[i][code],
+                }
+            )
+        rows.append(
+            {
+                "code": code,
+                "section": base["section"],
+                "text": question.text if question else code,
+                "kind": question.kind if question else "",
+                "judged": _is_judged(question) if question else False,
+                "weight": question.weight if question else 0.0,
+                "effective_weight": base["effective_weight"],
+                "knockout": base["knockout"],
+                "tags": sorted(question.tags) if question else [],
+                "cells": cells,
+            }
+        )
+    return rows
+
+
+def _disagreement(cards, questions: dict[str, Question]) -> dict:
+    applicable = {q["code"] for q in cards[0].details["questions"]}
+    judged = {code for code in applicable if code in questions and _is_judged(questions[code])}
+    rows = Rating.objects.filter(
+        candidate_id__in=[card.candidate_id for card in cards], question__code__in=judged
+    ).values_list("candidate_id", "question__code", "evaluator_id", "score")
+    summary = krippendorff_alpha(
+        (evaluator, (candidate, code), score / questions[code].scale_max)
+        for candidate, code, evaluator, score in rows
+    )
+    summary["flags"] = [
+        {
+            "candidate_id": card.candidate_id,
+            "provider_name": card.candidate.provider.name,
+            "question": q["code"],
+            "spread": q["spread"],
+        }
+        for card in cards
+        for q in card.details["questions"]
+        if q["disagreement"]
+    ]
+    return summary
+
+
+def _sensitivity(cards, *, seed: int, trials: int, spread: float) -> dict:
+    candidates = [
+        SensitivityCandidate(
+            id=card.candidate_id,
+            name=card.candidate.provider.name,
+            section_scores={s["code"]: s["s"] for s in card.details["sections"]},
+            disqualified=card.disqualified,
+        )
+        for card in cards
+    ]
+    weights = cards[0].effective_section_weights
+    return analyse_sensitivity(
+        candidates, weights, seed=seed, trials=trials, spread=spread
+    ).to_dict()
+
+
+def build_snapshot(
+    evaluation: Evaluation, *, seed: int, trials: int, spread: float, generated_at: datetime
+) -> dict:
+    """The report's JSON content; ``evaluation`` must have a latest scorecard per candidate."""
+    ranked = latest_ranked(evaluation)
+    if not ranked:
+        raise ValueError("The evaluation has no scorecards to report on.")
+    cards = [card for _, card in ranked]
+    questions = {
+        q.code: q for q in Question.objects.filter(version_id=evaluation.questionnaire_version_id)
+    }
+    answers = {
+        (candidate, code): value
+        for candidate, code, value in Answer.objects.filter(
+            candidate_id__in=[card.candidate_id for card in cards]
+        ).values_list("candidate_id", "question__code", "value")
+    }
+    snapshot = {
+        "schema_version": SCHEMA_VERSION,
+        "title": f"Comparison report: {evaluation.name}",
+        "generated_at": generated_at.replace(microsecond=0).isoformat(),
+        "evaluation": _evaluation_block(evaluation),
+        "settings": {"seed": seed, "trials": trials, "spread": spread},
+        "sections": [
+            {
+                "code": s["code"],
+                "title": s["title"],
+                "weight": s["weight"],
+                "normalised_weight": s["normalised_weight"],
+            }
+            for s in cards[0].details["sections"]
+        ],
+        "candidates": [_candidate(rank, card) for rank, card in ranked],
+        "questions": _question_rows(cards, questions, answers),
+        "disagreement": _disagreement(cards, questions),
+        "sensitivity": _sensitivity(cards, seed=seed, trials=trials, spread=spread),
+        "coverage": coverage_service.coverage(coverage_service.load_inputs(evaluation)),
+        "needs_assessment": needs_service.snapshot(evaluation.needs_assessment),
+    }
+    points = summary_points(snapshot)
+    snapshot["summary_points"] = points
+    snapshot["summary"] = " ".join(points)
+    return snapshot

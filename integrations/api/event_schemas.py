@@ -1,0 +1,161 @@
+"""The webhook payloads, as OpenAPI components (documentation and client models).
+
+Every delivery's body is one ``WebhookEvent``: a versioned envelope whose
+``type`` says which ``data`` it carries (a discriminated ``oneOf``). The same
+payloads appear as examples in ``GET /webhooks/event-types`` and as ``payload``
+of each delivery.
+"""
+
+from drf_spectacular.utils import PolymorphicProxySerializer
+from rest_framework import serializers
+
+from config.serializers import StrictSerializer
+from integrations import events
+
+STATUS_HELP = "An evaluation status: draft, collecting, scoring, decided or cancelled."
+
+
+class ScorecardCompletedDataSerializer(StrictSerializer):
+    scorecard = serializers.IntegerField(help_text="Id of the new scorecard.")
+    evaluation = serializers.IntegerField()
+    candidate = serializers.IntegerField()
+    provider = serializers.IntegerField(allow_null=True)
+    version = serializers.IntegerField(help_text="Version of this candidate's scorecard.")
+    overall = serializers.FloatField(help_text="0-100.")
+    completeness = serializers.FloatField()
+    disqualified = serializers.BooleanField()
+    engine_version = serializers.CharField()
+    url = serializers.CharField(help_text="API path of the scorecard.")
+
+
+class ReportCompletedDataSerializer(StrictSerializer):
+    report = serializers.IntegerField()
+    evaluation = serializers.IntegerField()
+    job = serializers.UUIDField(allow_null=True, help_text="The job that built the report.")
+    url = serializers.CharField(help_text="API path of the report.")
+    download_url = serializers.CharField(help_text="API path of its downloads (`?format=`).")
+
+
+class EvaluationDecidedDataSerializer(StrictSerializer):
+    evaluation = serializers.IntegerField()
+    name = serializers.CharField()
+    candidate = serializers.IntegerField(allow_null=True, help_text="The chosen candidate.")
+    provider = serializers.IntegerField(allow_null=True, help_text="The chosen provider.")
+    rationale = serializers.CharField(allow_blank=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.CharField(help_text="API path of the evaluation.")
+
+
+class EvaluationStatusChangedDataSerializer(StrictSerializer):
+    evaluation = serializers.IntegerField()
+    name = serializers.CharField()
+    old_status = serializers.CharField(help_text=STATUS_HELP)
+    new_status = serializers.CharField(help_text=STATUS_HELP)
+    url = serializers.CharField(help_text="API path of the evaluation.")
+
+
+class WebhookTestDataSerializer(StrictSerializer):
+    webhook = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class _EnvelopeSerializer(StrictSerializer):
+    type = serializers.CharField(help_text="The event type; selects the shape of `data`.")
+    version = serializers.IntegerField(
+        help_text="Payload version of this event type (1); bumped only for incompatible "
+        "changes of `data`. New fields may appear within a version."
+    )
+    id = serializers.UUIDField(
+        help_text="Event id; also the `webhook-id` header, the same on every retry and "
+        "redelivery: deduplicate on it."
+    )
+    created_at = serializers.DateTimeField(help_text="When the event happened.")
+
+
+class ScorecardCompletedEventSerializer(_EnvelopeSerializer):
+    """`scorecard.completed`: a new scorecard version was computed."""
+
+    data = ScorecardCompletedDataSerializer()
+
+
+class ReportCompletedEventSerializer(_EnvelopeSerializer):
+    """`report.completed`: a comparison report is ready."""
+
+    data = ReportCompletedDataSerializer()
+
+
+class EvaluationDecidedEventSerializer(_EnvelopeSerializer):
+    """`evaluation.decided`: the lead chose a candidate."""
+
+    data = EvaluationDecidedDataSerializer()
+
+
+class EvaluationStatusChangedEventSerializer(_EnvelopeSerializer):
+    """`evaluation.status_changed`: an evaluation moved to another status."""
+
+    data = EvaluationStatusChangedDataSerializer()
+
+
+class WebhookTestEventSerializer(_EnvelopeSerializer):
+    """`webhook.test`: a ping sent by `POST /webhooks/{id}/test`."""
+
+    data = WebhookTestDataSerializer()
+
+
+EVENT_SERIALIZERS = {
+    events.SCORECARD_COMPLETED: ScorecardCompletedEventSerializer,
+    events.REPORT_COMPLETED: ReportCompletedEventSerializer,
+    events.EVALUATION_DECIDED: EvaluationDecidedEventSerializer,
+    events.EVALUATION_STATUS_CHANGED: EvaluationStatusChangedEventSerializer,
+    events.WEBHOOK_TEST: WebhookTestEventSerializer,
+}
+
+
+def webhook_event_schema():
+    """The ``WebhookEvent`` component: one of the payloads, by ``type``."""
+    return PolymorphicProxySerializer(
+        component_name="WebhookEvent",
+        serializers=EVENT_SERIALIZERS,
+        resource_type_field_name="type",
+        many=False,
+    )
+
+
+EXAMPLE_DATA = {
+    events.SCORECARD_COMPLETED: {
+        "scorecard": 812,
+        "evaluation": 42,
+        "candidate": 97,
+        "provider": 15,
+        "version": 3,
+        "overall": 78.25,
+        "completeness": 0.96,
+        "disqualified": False,
+        "engine_version": "1",
+        "url": "/api/v1/scorecards/812/",
+    },
+    events.REPORT_COMPLETED: {
+        "report": 64,
+        "evaluation": 42,
+        "job": "9b2f6c1e-3d4a-4c58-9a51-2f0d6f3b8e77",
+        "url": "/api/v1/reports/64/",
+        "download_url": "/api/v1/reports/64/download/",
+    },
+    events.EVALUATION_DECIDED: {
+        "evaluation": 42,
+        "name": "Managed SOC 2025",
+        "candidate": 97,
+        "provider": 15,
+        "rationale": "Own 24/7 SOC, healthcare references, service credits on missed SLAs.",
+        "decided_at": "2025-03-14T09:30:00Z",
+        "url": "/api/v1/evaluations/42/",
+    },
+    events.EVALUATION_STATUS_CHANGED: {
+        "evaluation": 42,
+        "name": "Managed SOC 2025",
+        "old_status": "collecting",
+        "new_status": "scoring",
+        "url": "/api/v1/evaluations/42/",
+    },
+    events.WEBHOOK_TEST: {"webhook": 7, "message": "Test ping from Provider Scorecards."},
+}

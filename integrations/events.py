@@ -1,0 +1,189 @@
+"""Domain events for webhooks: ``emit`` records one and queues its deliveries.
+
+Services call ``emit(organization, type, data)`` inside their transaction: the
+Event row and one Delivery per subscribed, active webhook are written with the
+change, and the delivery tasks are queued only when it commits (a rolled-back
+change sends nothing). Every payload is the versioned envelope::
+
+    {"type": "scorecard.completed", "version": 1, "id": "<event uuid>",
+     "created_at": "<ISO 8601>", "data": {...}}
+
+``version`` changes only for incompatible changes of ``data``; fields may be
+added within a version. The ``*_data`` builders below are the one place each
+event's ``data`` is shaped (``integrations.api.event_schemas`` documents them).
+"""
+
+import json
+import uuid
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.models import Delivery, Event, Webhook
+
+PAYLOAD_VERSION = 1
+
+SCORECARD_COMPLETED = "scorecard.completed"
+REPORT_COMPLETED = "report.completed"
+EVALUATION_DECIDED = "evaluation.decided"
+EVALUATION_STATUS_CHANGED = "evaluation.status_changed"
+WEBHOOK_TEST = "webhook.test"
+
+# Event types a webhook can subscribe to, with what they mean.
+EVENT_TYPES = {
+    SCORECARD_COMPLETED: "A new scorecard version was computed: one event per new scorecard "
+    "(a rescoring that changes nothing emits nothing).",
+    REPORT_COMPLETED: "A comparison report finished building; download it from `url`.",
+    EVALUATION_DECIDED: "The lead recorded the decision: the chosen candidate and why.",
+    EVALUATION_STATUS_CHANGED: "An evaluation moved from one status to another "
+    "(including to `decided` and `cancelled`).",
+}
+# Sent only by `POST /webhooks/{id}/test`, to that webhook.
+TEST_DESCRIPTION = "A test ping sent on request; it carries no domain data."
+
+
+def _organization_id(organization) -> int:
+    return getattr(organization, "pk", organization)
+
+
+def _json_safe(data: dict) -> dict:
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def envelope(event_id, event_type: str, created_at, data: dict) -> dict:
+    return {
+        "type": event_type,
+        "version": PAYLOAD_VERSION,
+        "id": str(event_id),
+        "created_at": created_at.isoformat().replace("+00:00", "Z"),
+        "data": _json_safe(data),
+    }
+
+
+def emit(organization, event_type: str, data: dict) -> Event:
+    """Record one event of ``organization`` and queue it to every subscribed webhook."""
+    return emit_many(organization, event_type, [data])[0]
+
+
+def emit_many(organization, event_type: str, items: list[dict]) -> list[Event]:
+    """``emit`` for several events of one type, in a constant number of queries."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"Unknown event type {event_type!r}.")
+    if not items:
+        return []
+    organization_id = _organization_id(organization)
+    now = timezone.now()
+    events = []
+    for data in items:
+        event_id = uuid.uuid4()
+        events.append(
+            Event(
+                id=event_id,
+                organization_id=organization_id,
+                type=event_type,
+                payload=envelope(event_id, event_type, now, data),
+                created_at=now,
+            )
+        )
+    Event.objects.bulk_create(events)
+    webhooks = [
+        webhook_id
+        for webhook_id, subscribed in Webhook.objects.filter(
+            organization_id=organization_id, is_active=True
+        ).values_list("pk", "events")
+        if event_type in subscribed
+    ]
+    if webhooks:
+        deliveries = Delivery.objects.bulk_create(
+            Delivery(webhook_id=webhook_id, event=event, next_attempt_at=now)
+            for event in events
+            for webhook_id in webhooks
+        )
+        enqueue([delivery.pk for delivery in deliveries])
+    return events
+
+
+def enqueue(delivery_ids: list[int], countdown: float | None = None):
+    """Queue delivery tasks once the current transaction commits."""
+    from integrations import tasks
+
+    def send():
+        for delivery_id in delivery_ids:
+            if countdown:
+                tasks.deliver_webhook.apply_async((delivery_id,), countdown=countdown)
+            else:
+                tasks.deliver_webhook.delay(delivery_id)
+
+    transaction.on_commit(send)
+
+
+# ------------------------------------------------------------------ payload data
+
+
+def api_path(path: str) -> str:
+    return f"/api/v1/{path}"
+
+
+def scorecard_completed_data(scorecards) -> list[dict]:
+    """One ``data`` per new scorecard, in one query for their providers."""
+    from evaluations.models import Candidate
+
+    scorecards = list(scorecards)
+    providers = dict(
+        Candidate.objects.filter(pk__in={card.candidate_id for card in scorecards}).values_list(
+            "pk", "provider_id"
+        )
+    )
+    return [
+        {
+            "scorecard": card.pk,
+            "evaluation": card.evaluation_id,
+            "candidate": card.candidate_id,
+            "provider": providers.get(card.candidate_id),
+            "version": card.version,
+            "overall": card.overall,
+            "completeness": card.completeness,
+            "disqualified": card.disqualified,
+            "engine_version": card.engine_version,
+            "url": api_path(f"scorecards/{card.pk}/"),
+        }
+        for card in scorecards
+    ]
+
+
+def evaluation_status_changed_data(evaluation, old_status: str) -> dict:
+    return {
+        "evaluation": evaluation.pk,
+        "name": evaluation.name,
+        "old_status": old_status,
+        "new_status": evaluation.status,
+        "url": api_path(f"evaluations/{evaluation.pk}/"),
+    }
+
+
+def evaluation_decided_data(evaluation) -> dict:
+    candidate = evaluation.decision_candidate
+    return {
+        "evaluation": evaluation.pk,
+        "name": evaluation.name,
+        "candidate": candidate.pk if candidate else None,
+        "provider": candidate.provider_id if candidate else None,
+        "rationale": evaluation.decision_rationale,
+        "decided_at": evaluation.decided_at,
+        "url": api_path(f"evaluations/{evaluation.pk}/"),
+    }
+
+
+def report_completed_data(report) -> dict:
+    return {
+        "report": report.pk,
+        "evaluation": report.evaluation_id,
+        "job": str(report.job_id) if report.job_id else None,
+        "url": api_path(f"reports/{report.pk}/"),
+        "download_url": api_path(f"reports/{report.pk}/download/"),
+    }
+
+
+def webhook_test_data(webhook) -> dict:
+    return {"webhook": webhook.pk, "message": "Test ping from Provider Scorecards."}

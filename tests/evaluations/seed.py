@@ -1,0 +1,29 @@
+"""Isolation seeder: an evaluation with one of every child object."""
+
+from evaluations.models import Answer, Override, Rating, RatingSheet
+from evaluations.services import scoring
+from tests.evaluations.builders import assign, make_evaluation, make_version
+from tests.factories import MembershipFactory
+from tests.providers.factories import ProviderFactory
+from tests.seeding import seeder
+
+
+@seeder
+def seed_evaluations(context):
+    organization = context["organization"]
+    version = make_version(organization, code="seeded-vetting")
+    provider = ProviderFactory(organization=organization)
+    evaluation = make_evaluation(organization, version, lead=context["admin"], providers=[provider])
+    candidate = evaluation.candidates.get()
+    questions = {q.code: q for q in version.questions.all()}
+    evaluator = assign(evaluation, MembershipFactory(organization=organization, role="evaluator"))
+    Answer.objects.create(candidate=candidate, question=questions["SOC-02"], value=True)
+    Rating.objects.create(
+        candidate=candidate, question=questions["REP-01"], evaluator=evaluator, score=3
+    )
+    RatingSheet.objects.create(candidate=candidate, evaluator=evaluator)
+    Override.objects.create(
+        candidate=candidate, question=questions["REP-02"], score=0.5, rationale="seed"
+    )
+    scoring.score_evaluation(evaluation.pk)
+    context["evaluation_pk"] = evaluation.pk
