@@ -10,6 +10,20 @@ def scorecards_with_provider():
     return Scorecard.objects.select_related("candidate__provider")
 
 
+def scorecard_summaries():
+    """Scorecards for lists: without the full explanation and with only the
+    provider's name (its JSON lists are not shown there)."""
+    return (
+        scorecards_with_provider()
+        .defer("details")
+        .only(
+            *[f.name for f in Scorecard._meta.concrete_fields if f.name != "details"],
+            "candidate__provider_id",
+            "candidate__provider__name",
+        )
+    )
+
+
 def ranks_for(scorecards) -> dict[int, int]:
     """Ranks of the given latest scorecards within their evaluations, in one query."""
     evaluation_ids = {card.evaluation_id for card in scorecards if card.is_latest}
@@ -29,7 +43,7 @@ def ranks_for(scorecards) -> dict[int, int]:
 
 
 def latest_ranked(evaluation) -> list[tuple[int, Scorecard]]:
-    cards = scorecards_with_provider().filter(evaluation=evaluation, is_latest=True)
+    cards = scorecard_summaries().filter(evaluation=evaluation, is_latest=True)
     return competition_ranked(
         cards, lambda c: (c.disqualified, c.overall, c.candidate.provider.name, c.pk)
     )

@@ -72,10 +72,10 @@ class ScorecardSerializer(StrictModelSerializer):
         return self.context.get("ranks", {}).get(obj.pk)
 
     def get_failed_knockouts(self, obj) -> list[str]:
-        return obj.details.get("failed_knockouts", [])
+        return obj.failed_knockouts
 
     def get_red_flags(self, obj) -> RedFlagSerializer(many=True):
-        return obj.details.get("red_flags", [])
+        return obj.red_flags
 
 
 class ScorecardDetailSerializer(ScorecardSerializer):

@@ -10,7 +10,7 @@ from config.filters import IdFilter
 from config.sync import SyncMixin, UpdatedSinceFilter
 from evaluations.api.serializers_scorecards import ScorecardDetailSerializer, ScorecardSerializer
 from evaluations.models import Scorecard
-from evaluations.selectors import ranks_for, scorecards_with_provider
+from evaluations.selectors import ranks_for, scorecard_summaries
 
 
 class ScorecardFilter(django_filters.FilterSet):
@@ -28,10 +28,15 @@ class ScorecardFilter(django_filters.FilterSet):
 class ScorecardViewSet(SyncMixin, TenantReadOnlyViewSet):
     """Scorecards of every evaluation. Immutable: a changed input makes a new version."""
 
-    queryset = scorecards_with_provider().order_by("updated_at", "id")
+    queryset = scorecard_summaries().order_by("updated_at", "id")
     operation_id_prefix = "scorecards"
     filterset_class = ScorecardFilter
     ordering_fields = ["updated_at", "overall", "created_at"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # Only a single scorecard's read includes the full explanation.
+        return queryset.defer(None) if self.action == "retrieve" else queryset
 
     def get_serializer_class(self):
         return ScorecardSerializer if self.action in ("list", "sync") else ScorecardDetailSerializer
@@ -49,7 +54,5 @@ class ScorecardViewSet(SyncMixin, TenantReadOnlyViewSet):
     def versions(self, request, pk=None):
         """Every version of this candidate's scorecard, newest first."""
         card = self.get_object()
-        versions = (
-            scorecards_with_provider().filter(candidate_id=card.candidate_id).order_by("-version")
-        )
+        versions = scorecard_summaries().filter(candidate_id=card.candidate_id).order_by("-version")
         return Response(self.get_serializer(versions, many=True).data)

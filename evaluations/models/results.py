@@ -45,6 +45,10 @@ class Scorecard(models.Model):
     overall = models.FloatField(help_text="0-100, rounded to 2 decimals.")
     completeness = models.FloatField()
     disqualified = models.BooleanField()
+    # Copies of two small parts of `details`, so lists never load the full
+    # explanation (every question of every candidate).
+    failed_knockouts = models.JSONField(default=list)
+    red_flags = models.JSONField(default=list)
     details = ValuesInsertJSONField(help_text="The full explanation: sections, questions, flags.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

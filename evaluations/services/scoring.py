@@ -178,6 +178,8 @@ def score_evaluation(evaluation_id: int) -> dict:
                 overall=card.overall,
                 completeness=card.completeness,
                 disqualified=card.disqualified,
+                failed_knockouts=list(card.failed_knockouts),
+                red_flags=[flag.to_dict() for flag in card.red_flags],
                 details=card.to_dict(),
             )
         )
