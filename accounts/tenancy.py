@@ -14,6 +14,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import get_object_or_404
 
 from accounts.principal import resolve_principal
+from config.idempotency import IdempotencyHooks
 from config.serializers import StrictModelSerializer
 
 
@@ -72,8 +73,12 @@ class TenantModelSerializer(TenantSerializerMixin, StrictModelSerializer):
     pass
 
 
-class TenantViewSetMixin:
-    """Scopes the queryset to the caller's organization and stamps it on creation."""
+class TenantViewSetMixin(IdempotencyHooks):
+    """Scopes the queryset to the caller's organization and stamps it on creation.
+
+    Creates honour an ``Idempotency-Key`` header (``config.idempotency``); a view
+    lists further creating POST actions in ``idempotent_actions``.
+    """
 
     operation_id_prefix: str
 

@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
     # Expired idempotency keys, old tombstones and webhook logs; lost deliveries re-queued.
     "integrations-maintenance": {"task": "integrations.tasks.maintenance", "schedule": 300.0},
 }
+# Sync pages only show rows this old, so a slow transaction cannot commit a row
+# behind a cursor that has already passed it; tombstones are kept this long.
+SYNC_SETTLE_SECONDS = env.float("SYNC_SETTLE_SECONDS", default=5.0)
+SYNC_TOMBSTONE_RETENTION_DAYS = env.int("SYNC_TOMBSTONE_RETENTION_DAYS", default=90)
 # A job still "running" this long after its last heartbeat is declared failed.
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=900)
 

@@ -16,6 +16,9 @@ REST_FRAMEWORK = {
 # Tests enqueue inline; the `real_worker` fixture switches to a real worker thread.
 CELERY_TASK_ALWAYS_EAGER = True
 
+# The production SSRF guard for webhook targets (DEBUG would relax it).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
+
 # Expected 4xx responses are the point of many tests; keep their logs quiet.
 LOGGING = {
     "version": 1,

@@ -116,7 +116,9 @@ class AnswerViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.Generi
     write_roles = RATERS
     filterset_fields = ["candidate"]
 
-    @extend_schema(request=si.AnswerItemSerializer(many=True), responses=si.UpsertResultSerializer)
+    @extend_schema(
+        request=si.AnswerItemSerializer(many=True), responses={200: si.UpsertResultSerializer}
+    )
     def create(self, request, evaluation_pk=None):
         """Create, change or clear (`value: null`) answers; all items or none."""
         payload = si.AnswerItemSerializer(
@@ -142,7 +144,9 @@ class RatingViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.Generi
             return Rating.objects.none()
         return visible_ratings(self.parent, self.principal)
 
-    @extend_schema(request=si.RatingItemSerializer(many=True), responses=si.UpsertResultSerializer)
+    @extend_schema(
+        request=si.RatingItemSerializer(many=True), responses={200: si.UpsertResultSerializer}
+    )
     def create(self, request, evaluation_pk=None):
         """Rate judged questions as yourself (an assigned evaluator); all items or none."""
         payload = si.RatingItemSerializer(

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.tenancy import TenantReadOnlyViewSet
+from config.conditional import ConditionalMixin
 from config.filters import IdFilter
 from config.sync import SyncMixin, UpdatedSinceFilter
 from evaluations.api.serializers_scorecards import ScorecardDetailSerializer, ScorecardSerializer
@@ -25,7 +26,7 @@ class ScorecardFilter(django_filters.FilterSet):
         fields = ["evaluation", "candidate", "disqualified"]
 
 
-class ScorecardViewSet(SyncMixin, TenantReadOnlyViewSet):
+class ScorecardViewSet(ConditionalMixin, SyncMixin, TenantReadOnlyViewSet):
     """Scorecards of every evaluation. Immutable: a changed input makes a new version."""
 
     queryset = scorecard_summaries().order_by("updated_at", "id")

@@ -21,6 +21,7 @@ from evaluations.models import Evaluation, EvaluationStatus, Report
 from evaluations.scoring import NotScorable
 from evaluations.services import scoring
 from evaluations.services.report_content import build_snapshot
+from integrations import events
 from jobs import services as jobs
 
 DEFAULT_TRIALS = 1000
@@ -88,7 +89,7 @@ def generate_report(job) -> Report:
     )
     try:
         with transaction.atomic():
-            return Report.objects.create(
+            report = Report.objects.create(
                 organization_id=evaluation.organization_id,
                 evaluation=evaluation,
                 job=job,
@@ -98,6 +99,12 @@ def generate_report(job) -> Report:
                 snapshot=snapshot,
                 created_by_id=job.created_by_id,
             )
+            events.emit(
+                report.organization_id,
+                events.REPORT_COMPLETED,
+                events.report_completed_data(report),
+            )
+            return report
     except IntegrityError:
         # Another delivery of the same job got there first.
         return Report.objects.get(job=job)

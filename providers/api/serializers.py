@@ -53,6 +53,8 @@ PROVIDER_RULE_FIELDS = ["service_models", "soc_model", "third_party_soc_name"]
 class ProviderSummarySerializer(StrictModelSerializer):
     """The compact representation of lists."""
 
+    # Blank when unknown, so not documented as `format: uri` (which "" is not).
+    website = serializers.CharField(read_only=True, help_text="An http(s) URL, or empty.")
     service_models = enum_list("ServiceModelEnum", read_only=True)
     soc_model = EnumChoiceField("SocModelEnum", read_only=True, allow_null=True)
     delivery = EnumChoiceField("DeliveryEnum", read_only=True, allow_null=True)
