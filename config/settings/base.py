@@ -139,7 +139,7 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "config.exceptions.problem_details_handler",
     # JSON in; endpoints that take files declare their own parsers.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -10,7 +10,6 @@ from drf_spectacular.utils import (
 from rest_framework import generics, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from accounts.models import Role
@@ -19,6 +18,7 @@ from config.conditional import ConditionalMixin
 from config.exceptions import PROBLEM_CONTENT_TYPE, problem
 from config.filters import StrictDjangoFilterBackend
 from config.idempotency import IdempotentCreateMixin
+from config.parsers import JSONParser
 from config.schema import ProblemSerializer
 from config.sync import SyncMixin
 from providers import selectors, services
