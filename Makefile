@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup migrate demo schema worker beat benchmark-scoring clean
+.PHONY: run test lint setup migrate demo schema worker beat fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: lint
 
 schema: setup
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file schema.yaml
+
+# Schemathesis, all phases including stateful, against gunicorn on loopback.
+fuzz: setup
+	.ci/fuzz-live
 
 worker: setup
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2

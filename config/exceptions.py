@@ -154,3 +154,8 @@ def handler400(request, exception=None):
 
 def handler403(request, exception=None):
     return json_problem_response(403, "permission_denied", "You may not do this.", request.path)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a session-authenticated write without a valid CSRF token."""
+    return json_problem_response(403, "csrf_failed", "CSRF verification failed.", request.path)

@@ -29,7 +29,7 @@ class BoundedPageNumberPagination(PageNumberPagination):
         malformed = (
             raw is not None
             and raw not in self.last_page_strings
-            and (not raw.isdigit() or int(raw) < 1 or len(raw) > 9)
+            and (not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or len(raw) > 9)
         )
         if malformed:
             raise ValidationError({self.page_query_param: ["Must be a positive integer."]})

@@ -92,6 +92,20 @@ class TestLimits:
         assert_4xx(response)
         assert Answer.objects.count() == before
 
+    @pytest.mark.parametrize("route", ["/api/v1/deleted/", "/api/v1/providers/sync/"])
+    @pytest.mark.parametrize("size", ["%C2%B3", "0", "101", "x"])
+    def test_bad_sync_page_sizes(self, seeded, route, size):
+        client, _ = seeded
+        assert client.get(f"{route}?page_size={size}").status_code == 400
+
+    def test_unknown_api_address_with_a_session_cookie_is_a_json_404(self, seeded):
+        client, _ = seeded
+        client.cookies["sessionid"] = "not-a-session"
+        client.cookies["csrftoken"] = "x" * 32
+        response = client.delete("/api/v1/evaluations/0/candidates/0.5/")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+
     @pytest.mark.parametrize(
         "query",
         [
