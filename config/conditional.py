@@ -222,8 +222,8 @@ class ConditionalMixin:
 
     def check_preconditions(self, instance):
         """428/412 unless If-Match matches; returns the object, locked and current."""
-        header = self.request.headers.get("If-Match")
-        if header is None:
+        header = (self.request.headers.get("If-Match") or "").strip()
+        if not header:  # an empty If-Match names no tag: the same as none
             if self.action in self.if_match_required_actions:
                 raise PreconditionRequired()
             return instance

@@ -71,7 +71,7 @@ def test_patch_with_the_current_etag_succeeds_and_returns_the_new_one(admin_clie
     assert Evaluation.objects.get(pk=evaluation.pk).name == "renamed"
 
 
-@pytest.mark.parametrize("header", ['"nope"', "W/{etag}", "garbage", ""])
+@pytest.mark.parametrize("header", ['"nope"', "W/{etag}", "garbage"])
 def test_non_matching_if_match_is_412(admin_client, evaluation, header):
     etag = admin_client.get(url_of(evaluation))["ETag"]
     response = admin_client.patch(
@@ -180,3 +180,18 @@ def test_of_two_concurrent_writers_with_the_same_etag_exactly_one_wins(
     assert sorted(results.values()) == [200, 412], results
     winner = next(name for name, code in results.items() if code == 200)
     assert Evaluation.objects.get(pk=evaluation.pk).name == winner
+
+
+@pytest.mark.django_db
+def test_an_empty_if_match_counts_as_absent(admin_client):
+    created = admin_client.post("/api/v1/providers/", {"name": "Empty Tag"}, format="json")
+    url = f"/api/v1/providers/{created.json()['id']}/"
+    response = admin_client.patch(url, {"notes": "x"}, format="json", HTTP_IF_MATCH="")
+    assert response.status_code == 200  # providers honour If-Match but do not require it
+
+
+def test_an_empty_if_match_on_a_required_update_is_428(admin_client, evaluation):
+    response = admin_client.patch(
+        url_of(evaluation), {"name": "x"}, format="json", HTTP_IF_MATCH=""
+    )
+    assert response.status_code == 428
