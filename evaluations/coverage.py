@@ -1,13 +1,10 @@
 """Coverage-gap analysis of a mix of candidate providers. Pure Python.
 
-``analyze_coverage`` classifies each capability of each required model, for one
-combination of candidates, as ``gap`` (nobody offers it), ``partner_only``
-(offered only through partners), ``overlap`` (two or more candidates, at least
-one delivering it itself) or ``in_house`` (exactly one candidate, itself), and
-raises ``handoff_risk`` when vCISO and MSSP functions come from different firms,
-none gives both, and the caller has not passed ``handoff_defined=True``.
-``find_complete_combinations`` searches bounded combinations for gap-free mixes.
-Semantics in full: docs/needs-assessment.md.
+``analyze_coverage`` classifies each required capability for one combination of
+candidates as ``gap``, ``partner_only``, ``overlap`` or ``in_house`` and raises
+``handoff_risk`` when vCISO and MSSP functions come from different firms with no
+defined hand-off; ``find_complete_combinations`` searches bounded combinations
+for gap-free mixes. Semantics in full: docs/needs-assessment.md.
 """
 
 from __future__ import annotations

@@ -1,13 +1,9 @@
 """Semantic rules for questionnaire documents, and the format's shared vocabulary.
 
 Pure module (no Django). The JSON Schema checks shape, types, ranges, enums and
-patterns; the rules here check what a schema cannot express: uniqueness across
-the document, cross-field consistency (kind versus options/bands/scoring),
-band ordering, knockout reachability and publishability.
-
-Every rule tolerates a document that is structurally broken (it skips what it
-cannot read) so that ``validate_document`` can report every problem at once
-without reporting the same defect twice.
+patterns; these rules check what it cannot: uniqueness, cross-field consistency,
+band ordering, knockout reachability and publishability. Each rule skips what a
+broken document makes unreadable, so every problem is reported once.
 """
 
 from __future__ import annotations
