@@ -4,15 +4,12 @@ The scoring engine treats a malformed value as unanswered; the API refuses it
 up front so the buyer learns about it when entering the answer.
 """
 
-import math
 from typing import Any
+
+from evaluations.scoring_types import is_number
 
 MAX_TEXT_LENGTH = 20_000
 MAX_EVIDENCE_DOCUMENTS = 50
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_int(value: Any) -> bool:
@@ -41,7 +38,7 @@ def answer_error(
             return f"Unknown options: {', '.join(unknown)}."
         return "Options may not repeat." if len(set(value)) != len(value) else None
     if kind == "number":
-        return None if _is_number(value) else "Expected a number."
+        return None if is_number(value) else "Expected a number."
     if kind == "scale":
         if not _is_int(value) or not 0 <= value <= scale_max:
             return f"Expected an integer from 0 to {scale_max}."

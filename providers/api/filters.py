@@ -1,13 +1,12 @@
 """Filters of the provider list. JSON-list filters work on SQLite and PostgreSQL alike."""
 
-from datetime import UTC, datetime
-
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter, SearchFilter, search_smart_split
 
+from config.sync import UpdatedSinceFilter
 from providers import selectors
 from providers.api.fields import ecma
 from providers.catalog import load_capability_catalog
@@ -83,8 +82,7 @@ class ProviderFilter(django_filters.FilterSet):
         validators=[RegexValidator(TAG_PATTERN, message="Tags are lowercase slugs.")],
         help_text="Providers carrying this tag (a lowercase slug).",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        method="filter_updated_since",
+    updated_since = UpdatedSinceFilter(
         help_text="Only providers changed at or after this instant (ISO 8601), for sync; "
         "combine with `ordering=updated_at`.",
     )
@@ -104,14 +102,6 @@ class ProviderFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(**selectors.json_list_contains(self._LIST_FIELDS[name], value))
-
-    def filter_updated_since(self, queryset, name, value):
-        # In UTC: PostgreSQL refuses offsets beyond +-15:59 that ISO 8601 allows.
-        try:
-            value = value.astimezone(UTC)
-        except OverflowError:  # the first or last representable day, shifted out
-            value = (datetime.min if value.year == 1 else datetime.max).replace(tzinfo=UTC)
-        return queryset.filter(updated_at__gte=value)
 
     def filter_capability(self, queryset, name, value):
         if not value:
