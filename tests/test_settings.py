@@ -82,3 +82,18 @@ def test_production_mode_requires_a_secret_key():
     result = run_python(SHOW, DJANGO_DEBUG="false")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_log_level_applies_to_djangos_own_loggers():
+    code = (
+        "import django, logging, os; "
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings.base'); django.setup(); "
+        "log = logging.getLogger('django.request'); "
+        "log.warning('routine 4xx'); log.error('server error')"
+    )
+    quiet = run_python(code, LOG_LEVEL="error")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "server error" in quiet.stderr
+    assert "routine 4xx" not in quiet.stderr
+    chatty = run_python(code)
+    assert "routine 4xx" in chatty.stderr
