@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup migrate demo schema worker beat fuzz clean
+.PHONY: run test lint setup migrate demo schema worker beat fuzz audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ schema: setup
 # Schemathesis, all phases including stateful, against gunicorn on loopback.
 fuzz: setup
 	.ci/fuzz-live
+
+# Known vulnerabilities in every locked package (needs the vulnerability service
+# of the package index; fails when a package cannot be checked).
+audit: setup
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements.lock --progress-spinner off
 
 worker: setup
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
