@@ -1,5 +1,6 @@
 """Nested under an evaluation: candidates, evaluators, answers, ratings, overrides."""
 
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.tenancy import NestedTenantViewSetMixin
+from config.filters import IdFilter
 from evaluations.api import serializers as s
 from evaluations.api import serializers_inputs as si
 from evaluations.models import (
@@ -23,6 +25,16 @@ from evaluations.selectors import visible_ratings
 from evaluations.services import answers, lifecycle, ratings
 
 RATERS = {Role.ADMIN, Role.EVALUATOR}
+
+
+class CandidateInputFilter(django_filters.FilterSet):
+    # Plain numbers: another organization's id filters to nothing, like an unknown one
+    # (a model choice would refuse only the unknown one, telling the two apart).
+    candidate = IdFilter(field_name="candidate_id")
+
+
+class RatingFilter(CandidateInputFilter):
+    evaluator = IdFilter(field_name="evaluator_id")
 
 
 class EvaluationChildMixin(NestedTenantViewSetMixin):
@@ -114,7 +126,7 @@ class AnswerViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.Generi
     operation_id_prefix = "evaluation_answers"
     parent_field = "candidate__evaluation"
     write_roles = RATERS
-    filterset_fields = ["candidate"]
+    filterset_class = CandidateInputFilter
 
     @extend_schema(
         request=si.AnswerItemSerializer(many=True), responses={200: si.UpsertResultSerializer}
@@ -137,7 +149,7 @@ class RatingViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.Generi
     serializer_class = si.RatingSerializer
     operation_id_prefix = "evaluation_ratings"
     write_roles = RATERS
-    filterset_fields = ["candidate", "evaluator"]
+    filterset_class = RatingFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -200,7 +212,7 @@ class OverrideViewSet(
     serializer_class = si.OverrideSerializer
     operation_id_prefix = "evaluation_overrides"
     parent_field = "candidate__evaluation"
-    filterset_fields = ["candidate"]
+    filterset_class = CandidateInputFilter
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -1,0 +1,245 @@
+"""Every field of a request that names another object refuses another organization's ids.
+
+The fields come from the OpenAPI schema of every writing operation
+(tests/api/request_fields.py): related fields of the request serializers, and
+integer or free-form JSON leaves of the documented body. Each needs a sample
+here: a valid request of organization A whose only foreign reference is
+organization B's object, which must be a 400 naming the field (or a 404) and
+write nothing anywhere; the same request with A's own object must succeed, so
+the refusal is about the id and not about a broken body. A new id field without
+a sample fails the coverage test, so no endpoint can slip through.
+
+Query filters of reading operations must not look ids up in a model either: that
+answers another organization's id differently from an unknown one.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+
+from accounts.models import Role
+from accounts.tenancy import tenant_lookup
+from evaluations.models import Candidate, Evaluation
+from providers.models import Document
+from questionnaires.models import Question
+from tests.api.request_fields import model_filters, request_fields
+from tests.evaluations.builders import QUESTION_DEFAULTS, assign
+from tests.providers.factories import make_document
+from tests.seeding import seed_organization
+
+# Integer fields that are amounts, not ids (checked: each still occurs).
+QUANTITIES = {"employee_count", "score", "seed", "trials", "scale_max", "format_version"}
+# Related models every organization shares (checked: each still occurs).
+SHARED_CATALOGS = {"providers.Capability"}
+EVIDENCE = "EVD-01"
+
+
+def _evaluation(context) -> Evaluation:
+    return Evaluation.objects.get(pk=context["evaluation_pk"])
+
+
+def _version(context) -> int:
+    return _evaluation(context).questionnaire_version_id
+
+
+def _candidate(context) -> int:
+    return Candidate.objects.get(evaluation_id=context["evaluation_pk"]).pk
+
+
+def _admin(context) -> int:
+    return context["admin"].pk
+
+
+def _rate_as_admin(context):
+    assign(_evaluation(context), context["admin"])
+
+
+def _start_scoring(context):
+    Evaluation.objects.filter(pk=context["evaluation_pk"]).update(status="scoring")
+
+
+def _add_evidence(context):
+    """An evidence question in the pinned version and a document of the candidate's provider."""
+    version = _evaluation(context).questionnaire_version
+    fields = {**QUESTION_DEFAULTS, "kind": "evidence", "text": "Attach a sample report."}
+    Question.objects.create(
+        version=version, section=version.sections.first(), order=99, code=EVIDENCE, **fields
+    )
+    make_document(Candidate.objects.get(evaluation_id=context["evaluation_pk"]).provider)
+
+
+def _evidence_document(context) -> int:
+    candidate = Candidate.objects.get(evaluation_id=context["evaluation_pk"])
+    return Document.objects.get(provider_id=candidate.provider_id).pk
+
+
+@dataclass(frozen=True)
+class Sample:
+    ref: Callable[[dict], int]  # the referenced object, in either organization
+    body: Callable[[dict, int], Any]  # A's valid request around the reference
+    prepare: Callable[[dict], None] | None = None  # state A's request needs
+    object_key: str | None = None  # context key of the `{id}` in the URL
+
+
+# The evaluation's own references, each sent alone on create and on update.
+REFS = {
+    "questionnaire_version": _version,
+    "needs_assessment": lambda context: context["needs_assessment_pk"],
+    "lead": _admin,
+}
+
+
+def _evaluation_create(field: str) -> Sample:
+    def body(context, ref):
+        return {"name": "Cross", "questionnaire_version": _version(context), field: ref}
+
+    return Sample(ref=REFS[field], body=body)
+
+
+def _evaluation_patch(field: str) -> Sample:
+    return Sample(ref=REFS[field], body=lambda _, ref: {field: ref}, object_key="evaluation_pk")
+
+
+SAMPLES: dict[tuple[str, str], Sample] = {
+    **{("evaluations_create", f): _evaluation_create(f) for f in REFS},
+    **{("evaluations_partial_update", f): _evaluation_patch(f) for f in REFS},
+    ("evaluations_decide", "candidate"): Sample(
+        ref=_candidate,
+        body=lambda _, ref: {"candidate": ref, "rationale": "Best fit."},
+        prepare=_start_scoring,
+        object_key="evaluation_pk",
+    ),
+    ("evaluation_candidates_create", "provider"): Sample(
+        ref=lambda context: context["provider_pk"], body=lambda _, ref: {"provider": ref}
+    ),
+    ("evaluation_evaluators_create", "member"): Sample(
+        ref=_admin, body=lambda _, ref: {"member": ref}
+    ),
+    ("evaluation_answers_create", "[].candidate"): Sample(
+        ref=_candidate,
+        body=lambda _, ref: [{"candidate": ref, "question": "SOC-02", "value": False}],
+    ),
+    ("evaluation_answers_create", "[].value"): Sample(
+        ref=_evidence_document,
+        body=lambda context, ref: [
+            {"candidate": _candidate(context), "question": EVIDENCE, "value": [ref]}
+        ],
+        prepare=_add_evidence,
+    ),
+    ("evaluation_ratings_create", "[].candidate"): Sample(
+        ref=_candidate,
+        body=lambda _, ref: [{"candidate": ref, "question": "REP-01", "score": 4}],
+        prepare=_rate_as_admin,
+    ),
+    ("evaluation_ratings_submit", "candidate"): Sample(
+        ref=_candidate, body=lambda _, ref: {"candidate": ref}, prepare=_rate_as_admin
+    ),
+    ("evaluation_overrides_create", "candidate"): Sample(
+        ref=_candidate,
+        body=lambda _, ref: {
+            "candidate": ref,
+            "question": "REP-01",
+            "score": 0.7,
+            "rationale": "Checked the sample report.",
+        },
+    ),
+}
+
+
+def _shared(model) -> bool:
+    return tenant_lookup(model) is None and not hasattr(model, "tenant_q")
+
+
+def _references():
+    """The discovered fields that may hold another organization's id."""
+    return {
+        (field.operation, field.path): field
+        for field in request_fields()
+        if not (field.model is not None and _shared(field.model))
+        and not (field.model is None and field.name in QUANTITIES)
+    }
+
+
+REFERENCES = _references()
+
+
+def test_every_reference_field_has_a_sample():
+    missing = sorted(set(REFERENCES) - set(SAMPLES))
+    assert not missing, f"fields that may name another object, without a sample here: {missing}"
+    assert not sorted(set(SAMPLES) - set(REFERENCES)), "samples of fields that no longer exist"
+
+
+def test_exemptions_are_current():
+    fields = request_fields()
+    used = {f.name for f in fields if f.model is None and f.name in QUANTITIES}
+    assert used == QUANTITIES, "quantities no request has any more"
+    shared = {f.model._meta.label for f in fields if f.model is not None and _shared(f.model)}
+    assert shared == SHARED_CATALOGS, "a related model without an organization: scope it"
+
+
+def test_no_filter_looks_ids_up_across_organizations():
+    """A model-choice filter checks the id against every organization's rows: another
+    organization's id gets an empty page where an unknown one gets a 400, which tells
+    the caller it exists. ``config.filters.IdFilter`` filters by the bare number."""
+    leaky = sorted(f"{f.operation}?{f.path}" for f in model_filters() if not _shared(f.model))
+    assert leaky == []
+
+
+@pytest.fixture
+def tenants(make_client):
+    client_a = make_client(Role.ADMIN)
+    client_b = make_client(Role.ADMIN)
+    context_a = seed_organization(client_a.organization, client_a.membership)
+    context_b = seed_organization(client_b.organization, client_b.membership)
+    return client_a, context_a, context_b
+
+
+def _url(field, sample: Sample, context) -> str:
+    def value(match):
+        name = match.group(1)
+        key = sample.object_key if name == "id" else name  # parents: e.g. evaluation_pk
+        return str(context[key])
+
+    return re.sub(r"{(\w+)}", value, field.url)
+
+
+def _send(client, field, url, body):
+    headers = {}
+    if field.method == "PATCH":  # updates answer 428 without the current ETag
+        headers["HTTP_IF_MATCH"] = client.get(url)["ETag"]
+    return getattr(client, field.method.lower())(url, body, format="json", **headers)
+
+
+def _snapshot() -> dict:
+    """Every row of every table (an API token's last use is the caller's, not the
+    request's)."""
+    rows = {}
+    for model in apps.get_models():
+        names = [f.attname for f in model._meta.concrete_fields if f.name != "last_used_at"]
+        rows[model._meta.label] = list(model.objects.order_by("pk").values_list(*names))
+    return rows
+
+
+@pytest.mark.parametrize("key", sorted(SAMPLES), ids=":".join)
+def test_another_organizations_id_is_refused(tenants, key):
+    client_a, context_a, context_b = tenants
+    field, sample = REFERENCES[key], SAMPLES[key]
+    if sample.prepare:
+        sample.prepare(context_a)
+        sample.prepare(context_b)
+    url = _url(field, sample, context_a)
+    before = _snapshot()
+
+    foreign = _send(client_a, field, url, sample.body(context_a, sample.ref(context_b)))
+    assert foreign.status_code in (400, 404), (key, foreign.status_code, foreign.content[:500])
+    if foreign.status_code == 400:
+        named = {error["field"] for error in foreign.json()["errors"]}
+        assert field.error_field in named, (key, named)
+    assert _snapshot() == before, f"{key}: the refused request wrote something"
+
+    own = _send(client_a, field, url, sample.body(context_a, sample.ref(context_a)))
+    assert 200 <= own.status_code < 300, (key, own.status_code, own.content[:500])
