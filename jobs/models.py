@@ -1,7 +1,9 @@
 """A Job row is the single truth about a piece of background work.
 
 The API reports jobs from this table, never from Celery's result backend: a
-client polls ``/jobs/{id}`` and follows ``result_url`` when it succeeds.
+client polls ``/jobs/{id}`` and follows ``result_url`` when it succeeds. How jobs
+survive a broker outage, a killed worker or a dropped database connection is
+described in docs/jobs.md.
 """
 
 import uuid
@@ -28,7 +30,10 @@ class Job(models.Model):
     )
     progress = models.PositiveSmallIntegerField(default=0, help_text="0-100.")
     params = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(
+        blank=True,
+        help_text="Why the job failed; on a pending job, why it is not queued yet.",
+    )
     result = models.JSONField(
         null=True, blank=True, help_text="Small summary of the outcome (ids, counts)."
     )
@@ -36,6 +41,14 @@ class Job(models.Model):
         max_length=300, blank=True, help_text="API path of the produced resource."
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    task_name = models.CharField(
+        max_length=200, blank=True, help_text="The Celery task that runs the job (for re-sends)."
+    )
+    task_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Id of the queue message that claimed the job; other copies are dropped.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -11,4 +11,5 @@ def ping(job_id: str):
 
 @shared_task(name="jobs.tasks.sweep_stale_jobs")
 def sweep_stale_jobs():
+    """Fail abandoned jobs and re-send pending ones (beat runs it every minute)."""
     return services.sweep_stale_jobs()

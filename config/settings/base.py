@@ -189,15 +189,29 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540
 # longest task and any countdown we schedule, or a slow task would run twice.
 # Workers sweep for such abandoned messages every 10 s (one scan per sweep), so
 # a task whose worker was killed comes back within visibility timeout + 10 s.
+# Socket timeouts keep a dead or half-open broker from blocking a publish (and
+# the request making it) forever; the publish itself is retried briefly, then
+# jobs.dispatch leaves the job pending for the sweeper to send again.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "unacked_restore_interval": 10,
     "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stale-jobs": {"task": "jobs.tasks.sweep_stale_jobs", "schedule": 300.0},
+    "sweep-stale-jobs": {
+        "task": "jobs.tasks.sweep_stale_jobs",
+        "schedule": env.float("JOB_SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
     # Expired idempotency keys, old tombstones and webhook logs; lost deliveries re-queued.
     "integrations-maintenance": {"task": "integrations.tasks.maintenance", "schedule": 300.0},
 }
@@ -205,8 +219,11 @@ CELERY_BEAT_SCHEDULE = {
 # behind a cursor that has already passed it; tombstones are kept this long.
 SYNC_SETTLE_SECONDS = env.float("SYNC_SETTLE_SECONDS", default=5.0)
 SYNC_TOMBSTONE_RETENTION_DAYS = env.int("SYNC_TOMBSTONE_RETENTION_DAYS", default=90)
-# A job still "running" this long after its last heartbeat is declared failed.
+# The sweeper fails a job "running" this long after its last heartbeat, or still
+# "pending" this long after it was created; it sends again a job still pending
+# this long after its last send (the message may be lost; copies are dropped).
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=900)
+JOB_RESEND_AFTER_SECONDS = env.int("JOB_RESEND_AFTER_SECONDS", default=60)
 
 # Webhooks (integrations). Outside development, targets must be https and resolve
 # to public addresses only (checked on save and before every attempt).

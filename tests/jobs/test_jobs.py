@@ -1,9 +1,11 @@
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from jobs import services, tasks
 from jobs.models import Job, JobStatus
@@ -59,19 +61,89 @@ class TestJobLifecycle:
         body = admin_client.get(f"/api/v1/jobs/{job_id}/").json()
         assert body["result_url"] == "http://testserver/api/v1/jobs/"
 
-    def test_sweeper_fails_only_stale_unfinished_jobs(self, organization):
-        stale = services.create_job(organization, "score")
-        fresh = services.create_job(organization, "score")
-        done = services.create_job(organization, "score")
+    def test_sweeper_fails_only_stale_unfinished_jobs_with_a_clear_message(self, organization):
+        stuck, never_started, fresh, done = (
+            services.create_job(organization, "score") for _ in range(4)
+        )
         services.succeed(done)
         old = timezone.now() - timedelta(hours=2)
-        Job.objects.filter(pk__in=[stale.pk, done.pk]).update(
+        Job.objects.filter(pk__in=[stuck.pk, done.pk]).update(
             updated_at=old, status=JobStatus.RUNNING
         )
         Job.objects.filter(pk=done.pk).update(status=JobStatus.SUCCEEDED)
-        assert services.sweep_stale_jobs() == 1
+        Job.objects.filter(pk=never_started.pk).update(created_at=old, updated_at=old)
+        assert services.sweep_stale_jobs() == {"failed": 2, "resent": 0}
+        jobs = {job.pk: job for job in Job.objects.all()}
+        assert jobs[stuck.pk].status == "failed" and jobs[stuck.pk].finished_at is not None
+        assert jobs[stuck.pk].error.startswith(
+            "The job stopped reporting progress for 900 seconds (its worker probably died)"
+        )
+        assert jobs[never_started.pk].status == "failed"
+        assert jobs[never_started.pk].error.startswith("No worker started the job within 900")
+        assert (jobs[fresh.pk].status, jobs[done.pk].status) == ("pending", "succeeded")
+
+    def test_sweeper_resends_jobs_left_pending(self, organization, settings):
+        late, recent, never_enqueued = (services.create_job(organization, "ping") for _ in range(3))
+        for job in (late, recent):
+            services.enqueue(job, tasks.ping)  # records the task; sends nothing (no commit)
+        minute_ago = timezone.now() - timedelta(seconds=settings.JOB_RESEND_AFTER_SECONDS + 1)
+        Job.objects.filter(pk__in=[late.pk, never_enqueued.pk]).update(updated_at=minute_ago)
+        # Eager here: the re-sent task runs inline; the others are left alone.
+        assert services.sweep_stale_jobs() == {"failed": 0, "resent": 1}
         statuses = dict(Job.objects.values_list("pk", "status"))
-        assert statuses == {stale.pk: "failed", fresh.pk: "pending", done.pk: "succeeded"}
+        assert statuses == {
+            late.pk: "succeeded",
+            recent.pk: "pending",
+            never_enqueued.pk: "pending",
+        }
+
+    def test_an_unreachable_broker_leaves_the_job_pending_for_the_sweeper(
+        self, admin_client, organization, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        def refuse(*args, **kwargs):
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        monkeypatch.setattr(tasks.ping, "delay", refuse)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post("/api/v1/jobs/ping/")
+        assert response.status_code == 202
+        body = admin_client.get(f"/api/v1/jobs/{response.json()['id']}/").json()
+        assert body["status"] == "pending"
+        assert body["error"] == (
+            "Not queued yet: the task queue was unreachable (Error 111 connecting to "
+            "127.0.0.1:6379. Connection refused.). It is sent again automatically."
+        )
+        monkeypatch.undo()
+        later = timezone.now() + timedelta(minutes=2)
+        assert services.sweep_stale_jobs(now=later) == {"failed": 0, "resent": 1}
+        polled = admin_client.get(f"/api/v1/jobs/{body['id']}/").json()
+        assert (polled["status"], polled["error"], polled["attempts"]) == ("succeeded", "", 1)
+
+
+@pytest.mark.django_db
+class TestDuplicateMessages:
+    """The first message to start a job claims it; only its redelivery may take over."""
+
+    def test_a_copy_of_a_running_job_is_dropped(self, organization):
+        job = services.create_job(organization, "ping")
+        assert services.start(job.id, "first").task_id == "first"
+        assert services.start(job.id, "copy") is None
+        job.refresh_from_db()
+        assert (job.status, job.task_id, job.attempts) == (JobStatus.RUNNING, "first", 1)
+
+    def test_the_claimants_redelivery_takes_over(self, organization):
+        job = services.create_job(organization, "ping")
+        services.start(job.id, "first")
+        assert services.start(job.id, "first").attempts == 2
+
+    def test_a_copy_does_not_run_the_work(self, organization, monkeypatch):
+        job = services.create_job(organization, "ping")
+        services.start(job.id, "first")
+        request = SimpleNamespace(id="copy")
+        monkeypatch.setattr(services, "current_task", SimpleNamespace(request=request))
+        calls = []
+        assert services.run_job(job.id, lambda j: (calls.append(j), ({}, ""))[1]) is None
+        assert calls == []
 
 
 @pytest.mark.django_db(transaction=True)
