@@ -152,24 +152,20 @@ def sweep_stale_jobs(now=None) -> dict:
     were not redelivered; pending jobs that old were never started.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
     seconds = settings.JOB_STALE_AFTER_SECONDS
-    abandoned = Job.objects.filter(status=JobStatus.RUNNING, updated_at__lt=cutoff).update(
-        status=JobStatus.FAILED,
-        error=(
-            f"The job stopped reporting progress for {seconds} seconds (its worker "
-            "probably died) and was abandoned; request it again."
-        ),
-        finished_at=now,
-        updated_at=now,
+    cutoff = now - timedelta(seconds=seconds)
+
+    def fail_all(jobs, error: str) -> int:
+        return jobs.update(status=JobStatus.FAILED, error=error, finished_at=now, updated_at=now)
+
+    abandoned = fail_all(
+        Job.objects.filter(status=JobStatus.RUNNING, updated_at__lt=cutoff),
+        f"The job stopped reporting progress for {seconds} seconds (its worker "
+        "probably died) and was abandoned; request it again.",
     )
-    never_started = Job.objects.filter(status=JobStatus.PENDING, created_at__lt=cutoff).update(
-        status=JobStatus.FAILED,
-        error=(
-            f"No worker started the job within {seconds} seconds (the task queue was "
-            "unreachable or overloaded); request it again."
-        ),
-        finished_at=now,
-        updated_at=now,
+    never_started = fail_all(
+        Job.objects.filter(status=JobStatus.PENDING, created_at__lt=cutoff),
+        f"No worker started the job within {seconds} seconds (the task queue was "
+        "unreachable or overloaded); request it again.",
     )
     return {"failed": abandoned + never_started, "resent": dispatch.resend_pending(now)}
