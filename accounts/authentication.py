@@ -44,13 +44,13 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        token = (
-            ApiToken.objects.select_related("organization", "membership__user")
-            .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-            .first()
-        )
-        if token is None:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        try:
+            # get(), not first(): the hash is unique, so no ORDER BY to build and run.
+            token = ApiToken.objects.select_related("organization", "membership__user").get(
+                token_hash=hash_token(raw), revoked_at__isnull=True
+            )
+        except ApiToken.DoesNotExist:
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.") from None
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -24,20 +24,77 @@ def scorecard_summaries():
     )
 
 
+# What a list shows of a scorecard, read as plain rows: building model instances
+# (scorecard, candidate, provider) for a page of 100 cost more than the query.
+SUMMARY_ROW_FIELDS = (
+    "pk",
+    "evaluation_id",
+    "candidate_id",
+    "candidate__provider_id",
+    "candidate__provider__name",
+    "version",
+    "is_latest",
+    "overall",
+    "completeness",
+    "disqualified",
+    "failed_knockouts",
+    "red_flags",
+    "created_at",
+    "updated_at",
+)
+
+
+class SummaryRows:
+    """Scorecards to be read as named rows of ``SUMMARY_ROW_FIELDS``, which read
+    like the model's attributes (``row.pk``, ``row.updated_at``).
+
+    Filtering, ordering and counting apply to the scorecards themselves, so a
+    paginator's count does not join the providers that only the rows need (an
+    inner join the database cannot drop: several times the cost of the count on
+    a large organization). Slicing reads the rows.
+    """
+
+    def __init__(self, scorecards):
+        self.scorecards = scorecards
+
+    @property
+    def ordered(self) -> bool:
+        return self.scorecards.ordered
+
+    def count(self) -> int:
+        return self.scorecards.count()
+
+    def filter(self, *args, **kwargs) -> "SummaryRows":
+        return SummaryRows(self.scorecards.filter(*args, **kwargs))
+
+    def order_by(self, *fields) -> "SummaryRows":
+        return SummaryRows(self.scorecards.order_by(*fields))
+
+    def __getitem__(self, index):
+        return self.scorecards.values_list(*SUMMARY_ROW_FIELDS, named=True)[index]
+
+
 def ranks_for(scorecards) -> dict[int, int]:
-    """Ranks of the given latest scorecards within their evaluations, in one query."""
+    """Ranks of the given latest scorecards (instances or ``SummaryRows`` rows) within
+    their evaluations, in one query.
+
+    A rank depends only on the (disqualified, overall) pairs of the evaluation's
+    latest scorecards; provider names merely order equal pairs, so they are not
+    read here."""
     evaluation_ids = {card.evaluation_id for card in scorecards if card.is_latest}
     if not evaluation_ids:
         return {}
-    rows = Scorecard.objects.filter(evaluation_id__in=evaluation_ids, is_latest=True).values_list(
-        "pk", "evaluation_id", "disqualified", "overall", "candidate__provider__name"
+    rows = (
+        Scorecard.objects.filter(evaluation_id__in=evaluation_ids, is_latest=True)
+        .order_by()
+        .values_list("pk", "evaluation_id", "disqualified", "overall")
     )
     by_evaluation: dict[int, list] = {}
     for row in rows:
         by_evaluation.setdefault(row[1], []).append(row)
     ranks = {}
     for group in by_evaluation.values():
-        for rank, row in competition_ranked(group, lambda r: (r[2], r[3], r[4], r[0])):
+        for rank, row in competition_ranked(group, lambda r: (r[2], r[3], "", r[0])):
             ranks[row[0]] = rank
     return ranks
 

@@ -9,9 +9,13 @@ from accounts.tenancy import TenantReadOnlyViewSet
 from config.conditional import ConditionalMixin
 from config.filters import IdFilter
 from config.sync import SyncMixin, UpdatedSinceFilter
-from evaluations.api.serializers_scorecards import ScorecardDetailSerializer, ScorecardSerializer
+from evaluations.api.serializers_scorecards import (
+    ScorecardDetailSerializer,
+    ScorecardSerializer,
+    summary_representations,
+)
 from evaluations.models import Scorecard
-from evaluations.selectors import ranks_for, scorecard_summaries
+from evaluations.selectors import SummaryRows, ranks_for, scorecard_summaries
 
 
 class ScorecardFilter(django_filters.FilterSet):
@@ -41,6 +45,13 @@ class ScorecardViewSet(ConditionalMixin, SyncMixin, TenantReadOnlyViewSet):
 
     def get_serializer_class(self):
         return ScorecardSerializer if self.action in ("list", "sync") else ScorecardDetailSerializer
+
+    def list(self, request, *args, **kwargs):
+        # Pages of ScorecardSerializer's representation (``sync`` too), built from
+        # plain rows: no model instances, no per-field serializer calls. (A comment,
+        # not a docstring: the schema takes an action's docstring as its description.)
+        rows = self.paginate_queryset(SummaryRows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(summary_representations(rows, ranks_for(rows)))
 
     def get_serializer(self, *args, **kwargs):
         instances = args[0] if args else None
