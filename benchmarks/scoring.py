@@ -9,7 +9,9 @@ in a fresh test database, then times, in the same run and alternating:
   weight, so every candidate gets a new scorecard version (the worst case);
 - one hand-written SQL query that reads the same stored rows and sums them per
   candidate and section (the floor: reading and adding up, nothing else).
-Prints both medians, their ratio, and the number of queries the task ran.
+Prints both medians, their ratio, the number of queries the task ran, and the
+task's peak memory: Python allocations traced by tracemalloc (not the database
+driver's C buffers) in one more, untimed run, since tracing slows allocation.
 """
 
 import argparse
@@ -17,6 +19,7 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 
 import django
 
@@ -181,6 +184,12 @@ def main(argv=None):
                 task_times.append(task)
                 floor_times.append(floor)
                 query_counts.append(len(queries))
+        evaluation.section_weights = {"s0": args.runs + 2}
+        evaluation.save(update_fields=["section_weights"])
+        tracemalloc.start()
+        scoring.score_evaluation(evaluation.pk)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
         task_median = statistics.median(task_times)
         floor_median = statistics.median(floor_times)
         print(
@@ -191,6 +200,7 @@ def main(argv=None):
         print(f"SQL floor:    median {floor_median * 1000:.1f} ms")
         print(f"ratio task/floor: {task_median / floor_median:.2f}")
         print(f"queries per task run: {sorted(set(query_counts))}")
+        print(f"peak memory of the task: {peak / 2**20:.1f} MB")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

@@ -139,4 +139,4 @@ class ScorecardDetailSerializer(ScorecardSerializer):
         return obj.details["sections"]
 
     def get_questions(self, obj) -> QuestionScoreSerializer(many=True):
-        return obj.details["questions"]
+        return obj.question_results

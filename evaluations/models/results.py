@@ -1,7 +1,12 @@
 """Computed scorecards and the audit trail."""
 
+import json
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
+
+from evaluations.scorecard_details import question_rows
 
 
 class ValuesInsertJSONField(models.JSONField):
@@ -15,6 +20,29 @@ class ValuesInsertJSONField(models.JSONField):
 
     def get_placeholder(self, value, compiler, connection):
         return "%s"
+
+
+class ExplanationField(ValuesInsertJSONField):
+    """A JSON document written once and read whole: PostgreSQL ``json``, compact text.
+
+    ``jsonb`` converts a document into its binary form on every write, which
+    pays off only for querying inside it; nothing queries inside a scorecard's
+    explanation, and ``json`` (which checks the syntax and keeps the text) is
+    cheaper to write and to read back. Other databases keep their JSON type.
+    """
+
+    def db_type(self, connection):
+        return "json" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if not prepared:
+            value = self.get_prep_value(value)
+        return json.dumps(value, cls=self.encoder, separators=(",", ":"))
+
+    def from_db_value(self, value, expression, connection):
+        if isinstance(value, str):
+            return super().from_db_value(value, expression, connection)
+        return value  # psycopg has already parsed PostgreSQL json
 
 
 class Scorecard(models.Model):
@@ -49,7 +77,10 @@ class Scorecard(models.Model):
     # explanation (every question of every candidate).
     failed_knockouts = models.JSONField(default=list)
     red_flags = models.JSONField(default=list)
-    details = ValuesInsertJSONField(help_text="The full explanation: sections, questions, flags.")
+    details = ExplanationField(
+        help_text="The full explanation: sections, questions (as columns, see "
+        "evaluations.scorecard_details), flags."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -69,6 +100,11 @@ class Scorecard(models.Model):
 
     def __str__(self):
         return f"scorecard v{self.version} of candidate {self.candidate_id}"
+
+    @cached_property
+    def question_results(self) -> list[dict]:
+        """The per-question results stored in ``details``, one dict per question."""
+        return question_rows(self.details)
 
 
 class AuditEvent(models.Model):

@@ -30,6 +30,7 @@ from evaluations.coverage import (
     find_complete_combinations,
 )
 from evaluations.models import Evaluation, Scorecard
+from evaluations.scorecard_details import question_rows
 from providers.models import Capability, CapabilityOffering
 from providers.vocabulary import RedFlagTag, ServiceModel
 from questionnaires.models import Question
@@ -85,7 +86,7 @@ def _handoff(evaluation: Evaluation, candidate_ids: Iterable[int]):
         evaluation=evaluation, is_latest=True, candidate_id__in=list(candidate_ids)
     ).values_list("candidate_id", "details")
     for candidate_id, details in sorted(cards, key=lambda row: row[0]):
-        applicable = [q for q in details.get("questions", []) if q["code"] in tagged]
+        applicable = [q for q in question_rows(details) if q["code"] in tagged]
         for question in applicable:
             evidence.append(
                 {"candidate_id": candidate_id, "question": question["code"], "x": question["x"]}

@@ -89,7 +89,7 @@ def _candidate(rank: int, card) -> dict:
         "disqualified": card.disqualified,
         "failed_knockouts": list(details["failed_knockouts"]),
         "red_flags": list(details["red_flags"]),
-        "disagreements": [q["code"] for q in details["questions"] if q["disagreement"]],
+        "disagreements": [q["code"] for q in card.question_results if q["disagreement"]],
         "section_scores": [
             {"section": s["code"], "score": s["score"]} for s in details["sections"]
         ],
@@ -97,7 +97,7 @@ def _candidate(rank: int, card) -> dict:
 
 
 def _question_rows(cards, questions: dict[str, Question], answers: dict) -> list[dict]:
-    per_card = [{q["code"]: q for q in card.details["questions"]} for card in cards]
+    per_card = [{q["code"]: q for q in card.question_results} for card in cards]
     flags = [
         {
             code: [f["tag"] for f in card.details["red_flags"] if f["question"] == code]
@@ -106,7 +106,7 @@ def _question_rows(cards, questions: dict[str, Question], answers: dict) -> list
         for i, card in enumerate(cards)
     ]
     rows = []
-    for base in cards[0].details["questions"]:
+    for base in cards[0].question_results:
         code = base["code"]
         question = questions.get(code)
         cells = []
@@ -147,7 +147,7 @@ def _question_rows(cards, questions: dict[str, Question], answers: dict) -> list
 
 
 def _disagreement(cards, questions: dict[str, Question]) -> dict:
-    applicable = {q["code"] for q in cards[0].details["questions"]}
+    applicable = {q["code"] for q in cards[0].question_results}
     judged = {code for code in applicable if code in questions and _is_judged(questions[code])}
     rows = Rating.objects.filter(
         candidate_id__in=[card.candidate_id for card in cards], question__code__in=judged
@@ -164,7 +164,7 @@ def _disagreement(cards, questions: dict[str, Question]) -> dict:
             "spread": q["spread"],
         }
         for card in cards
-        for q in card.details["questions"]
+        for q in card.question_results
         if q["disagreement"]
     ]
     return summary

@@ -10,11 +10,15 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection, transaction
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
 from evaluations.models import Answer, Evaluation, EvaluationStatus, Override, Rating, Scorecard
+from evaluations.scorecard_details import stored_details
 from evaluations.scoring import (
     ENGINE_VERSION,
     CandidateInput,
@@ -38,10 +42,13 @@ class ScoringInputs:
     candidates: list[CandidateInput]
 
 
-def questionnaire_spec(version_id: int) -> QuestionnaireSpec:
-    """The engine's view of a questionnaire version, in two queries."""
+def _questionnaire(version_id: int) -> tuple[QuestionnaireSpec, dict[int, str]]:
+    """The engine's view of a questionnaire version and its question codes by
+    id, in two queries."""
     questions_by_section: dict[int, list[QuestionSpec]] = {}
+    codes: dict[int, str] = {}
     for q in Question.objects.filter(version_id=version_id).order_by("section_id", "order"):
+        codes[q.pk] = q.code
         questions_by_section.setdefault(q.section_id, []).append(
             QuestionSpec(
                 code=q.code,
@@ -69,7 +76,12 @@ def questionnaire_spec(version_id: int) -> QuestionnaireSpec:
         )
         for s in Section.objects.filter(version_id=version_id).order_by("order")
     ]
-    return QuestionnaireSpec(sections=tuple(sections))
+    return QuestionnaireSpec(sections=tuple(sections)), codes
+
+
+def questionnaire_spec(version_id: int) -> QuestionnaireSpec:
+    """The engine's view of a questionnaire version, in two queries."""
+    return _questionnaire(version_id)[0]
 
 
 def evaluation_spec(evaluation: Evaluation) -> EvaluationSpec:
@@ -89,37 +101,67 @@ def check_scorable(evaluation: Evaluation):
     )
 
 
+def sorted_ratings_in_python(ratings: QuerySet[Rating]) -> list[tuple[int, int, list[int]]]:
+    """(candidate id, question id, its scores in ascending order) per rated
+    question, grouped here: the portable way."""
+    grouped: dict[tuple[int, int], list[int]] = {}
+    for candidate_id, question_id, score in ratings.order_by().values_list(
+        "candidate_id", "question_id", "score"
+    ):
+        grouped.setdefault((candidate_id, question_id), []).append(score)
+    return [(key[0], key[1], sorted(scores)) for key, scores in grouped.items()]
+
+
+def sorted_ratings_in_sql(ratings: QuerySet[Rating]) -> list[tuple[int, int, list[int]]]:
+    """``sorted_ratings_in_python``, grouped by PostgreSQL: one row per rated
+    question instead of one per rating."""
+    return list(
+        ratings.order_by()
+        .values("candidate_id", "question_id")
+        .annotate(scores=ArrayAgg("score", order_by="score"))
+        .values_list("candidate_id", "question_id", "scores")
+    )
+
+
 def load_inputs(evaluation: Evaluation) -> ScoringInputs:
-    candidates = list(evaluation.candidates.select_related("provider").order_by("pk"))
-    ids = [c.pk for c in candidates]
+    questionnaire, codes = _questionnaire(evaluation.questionnaire_version_id)
+    candidates = list(evaluation.candidates.order_by("pk").values_list("pk", "provider__name"))
+    ids = [pk for pk, _ in candidates]
+    # By question id, mapped to codes here: no join to the question table.
     answers: dict[int, dict] = {pk: {} for pk in ids}
-    for candidate_id, code, value in Answer.objects.filter(candidate_id__in=ids).values_list(
-        "candidate_id", "question__code", "value"
-    ):
-        answers[candidate_id][code] = value
-    ratings: dict[int, dict[str, list[int]]] = {pk: {} for pk in ids}
-    for candidate_id, code, score in Rating.objects.filter(candidate_id__in=ids).values_list(
-        "candidate_id", "question__code", "score"
-    ):
-        ratings[candidate_id].setdefault(code, []).append(score)
+    answer_rows = list(
+        Answer.objects.filter(candidate_id__in=ids)
+        .order_by()
+        .values_list("candidate_id", "question_id", Cast("value", TextField()))
+    )
+    # The values' JSON text decoded in one call rather than one call per row.
+    values = json.loads("[" + ",".join(text for _, _, text in answer_rows) + "]")
+    for (candidate_id, question_id, _), value in zip(answer_rows, values, strict=True):
+        answers[candidate_id][codes[question_id]] = value
+    ratings: dict[int, dict[str, tuple[int, ...]]] = {pk: {} for pk in ids}
+    group = sorted_ratings_in_sql if connection.vendor == "postgresql" else sorted_ratings_in_python
+    for candidate_id, question_id, scores in group(Rating.objects.filter(candidate_id__in=ids)):
+        ratings[candidate_id][codes[question_id]] = tuple(scores)
     overrides: dict[int, dict] = {pk: {} for pk in ids}
-    for candidate_id, code, score in Override.objects.filter(candidate_id__in=ids).values_list(
-        "candidate_id", "question__code", "score"
+    for candidate_id, question_id, score in (
+        Override.objects.filter(candidate_id__in=ids)
+        .order_by()
+        .values_list("candidate_id", "question_id", "score")
     ):
-        overrides[candidate_id][code] = score
+        overrides[candidate_id][codes[question_id]] = score
     return ScoringInputs(
         evaluation=evaluation,
-        questionnaire=questionnaire_spec(evaluation.questionnaire_version_id),
+        questionnaire=questionnaire,
         settings=evaluation_spec(evaluation),
         candidates=[
             CandidateInput(
-                id=c.pk,
-                name=c.provider.name,
-                answers=answers[c.pk],
-                ratings={code: tuple(sorted(v)) for code, v in ratings[c.pk].items()},
-                overrides=overrides[c.pk],
+                id=pk,
+                name=name,
+                answers=answers[pk],
+                ratings=ratings[pk],
+                overrides=overrides[pk],
             )
-            for c in candidates
+            for pk, name in candidates
         ],
     )
 
@@ -151,24 +193,28 @@ def score_evaluation(evaluation_id: int) -> dict:
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
     inputs = load_inputs(evaluation)
     plan = applicable_plan(inputs.questionnaire, inputs.settings)
+    # (pk, version, input_hash) by candidate: never the explanations.
     latest = {
-        s.candidate_id: s for s in Scorecard.objects.filter(evaluation=evaluation, is_latest=True)
+        candidate_id: rest
+        for candidate_id, *rest in Scorecard.objects.filter(
+            evaluation=evaluation, is_latest=True
+        ).values_list("candidate_id", "pk", "version", "input_hash")
     }
     new_cards, superseded, kept = [], [], []
     for candidate in inputs.candidates:
         digest = input_hash(evaluation, candidate)
-        current = latest.get(candidate.id)
-        if current is not None and current.input_hash == digest:
-            kept.append(current.pk)
+        current_pk, current_version, current_hash = latest.get(candidate.id, (None, 0, None))
+        if current_hash == digest:
+            kept.append(current_pk)
             continue
         card = score_candidate(plan, candidate)
-        if current is not None:
-            superseded.append(current.pk)
+        if current_pk is not None:
+            superseded.append(current_pk)
         new_cards.append(
             Scorecard(
                 evaluation=evaluation,
                 candidate_id=candidate.id,
-                version=(current.version + 1) if current else 1,
+                version=current_version + 1,
                 is_latest=True,
                 input_hash=digest,
                 engine_version=ENGINE_VERSION,
@@ -180,7 +226,7 @@ def score_evaluation(evaluation_id: int) -> dict:
                 disqualified=card.disqualified,
                 failed_knockouts=list(card.failed_knockouts),
                 red_flags=[flag.to_dict() for flag in card.red_flags],
-                details=card.to_dict(),
+                details=stored_details(card),
             )
         )
     Scorecard.objects.filter(pk__in=superseded).update(is_latest=False)

@@ -1,8 +1,12 @@
 """Scoring through the database: the worked example, versions, hashes, query counts."""
 
+import json
+
 import pytest
+from django.db import connection
 
 from evaluations.models import Answer, Override, Rating, Scorecard
+from evaluations.scoring import applicable_plan, score_candidate
 from evaluations.services import scoring
 from questionnaires.models import Question
 from tests.evaluations.builders import assign, make_evaluation, make_version
@@ -48,7 +52,7 @@ class TestScoringService:
         assert (card.overall, card.completeness, card.disqualified) == (47.5, 0.875, False)
         assert card.version == 1 and card.is_latest
         assert card.effective_section_weights == {"soc": 3.0, "rep": 1.0}
-        questions = {q["code"]: q for q in card.details["questions"]}
+        questions = {q["code"]: q for q in card.question_results}
         assert {c: q["effective_weight"] for c, q in questions.items()} == {
             "SOC-01": 0.5,
             "SOC-02": 0.25,
@@ -125,3 +129,91 @@ class TestScoringService:
             scoring.score_evaluation(large.pk)
         assert len(few) == len(many)
         assert Scorecard.objects.filter(evaluation=large).count() == 8
+        # Rescoring with changed ratings supersedes every latest version.
+        Rating.objects.update(score=4)
+        with count_queries() as few_again:
+            scoring.score_evaluation(small.pk)
+        with count_queries() as many_again:
+            scoring.score_evaluation(large.pk)
+        assert len(few_again) == len(many_again)
+        assert Scorecard.objects.filter(evaluation=large, is_latest=False).count() == 8
+        # Latest versions are compared by hash: their explanations are never read.
+        reads = [q["sql"] for q in many_again if q["sql"].startswith("SELECT")]
+        assert not [sql for sql in reads if '"evaluations_scorecard"."details"' in sql]
+
+    def test_the_api_explains_exactly_what_the_engine_does(self, worked_example, admin_client):
+        evaluation, _candidate = worked_example
+        result = scoring.score_evaluation(evaluation.pk)
+        inputs = scoring.load_inputs(evaluation)
+        plan = applicable_plan(inputs.questionnaire, inputs.settings)
+        expected = json.loads(json.dumps(score_candidate(plan, inputs.candidates[0]).to_dict()))
+        response = admin_client.get(f"/api/v1/scorecards/{result['created'][0]}/")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["questions"] == expected["questions"]
+        assert [list(q) for q in body["questions"]] == [list(q) for q in expected["questions"]]
+        assert body["sections"] == expected["sections"]
+
+
+def rated_evaluation(organization):
+    """Two candidates, three judged questions, three evaluators who rate some of them."""
+    sections = [
+        {
+            "code": "s",
+            "questions": [
+                {"code": f"J{i}", "kind": "scale", "scoring": "judged", "scale_max": 10}
+                for i in range(3)
+            ],
+        }
+    ]
+    version = make_version(organization, sections, code="rated")
+    providers = [ProviderFactory(organization=organization) for _ in range(2)]
+    evaluation = make_evaluation(organization, version, providers=providers)
+    evaluators = [
+        assign(evaluation, MembershipFactory(organization=organization, role="evaluator"))
+        for _ in range(3)
+    ]
+    questions = list(version.questions.order_by("code"))
+    expected = {}
+    for c, candidate in enumerate(evaluation.candidates.order_by("pk")):
+        for q, question in enumerate(questions):
+            # Scores given out of order; J2 of the second candidate is unrated.
+            scores = [(7 * (c + q) + 5 * e) % 11 for e in range(3 - c - q)]
+            for evaluator, score in zip(evaluators, scores, strict=False):
+                Rating.objects.create(
+                    candidate=candidate, question=question, evaluator=evaluator, score=score
+                )
+            if scores:
+                expected[(candidate.pk, question.pk)] = sorted(scores)
+    return evaluation, expected
+
+
+def grouped(rows):
+    return {(candidate, question): list(scores) for candidate, question, scores in rows}
+
+
+@pytest.mark.django_db
+class TestRatingsLoad:
+    def test_grouped_here_they_come_sorted_per_candidate_and_question(self, organization):
+        evaluation, expected = rated_evaluation(organization)
+        ratings = Rating.objects.filter(candidate__evaluation=evaluation)
+        assert any(scores != sorted(scores, reverse=True) for scores in expected.values())
+        assert grouped(scoring.sorted_ratings_in_python(ratings)) == expected
+
+    def test_grouped_by_postgresql_they_are_the_same(self, organization):
+        if connection.vendor != "postgresql":
+            pytest.skip("array aggregation is the PostgreSQL path")
+        evaluation, expected = rated_evaluation(organization)
+        ratings = Rating.objects.filter(candidate__evaluation=evaluation)
+        assert grouped(scoring.sorted_ratings_in_sql(ratings)) == expected
+
+    def test_candidates_get_them_by_question_code(self, organization):
+        evaluation, expected = rated_evaluation(organization)
+        codes = dict(Question.objects.values_list("pk", "code"))
+        inputs = scoring.load_inputs(evaluation)
+        loaded = {
+            (candidate.id, code): list(scores)
+            for candidate in inputs.candidates
+            for code, scores in candidate.ratings.items()
+        }
+        assert loaded == {(c, codes[q]): scores for (c, q), scores in expected.items()}
