@@ -22,9 +22,20 @@ def seeder(function):
 
 def seed_organization(organization, admin_membership) -> dict:
     context = {"organization": organization, "admin": admin_membership}
-    for function in SEEDERS:
+    for function in ordered_seeders():
         function(context)
     return context
+
+
+def ordered_seeders() -> list:
+    """SEEDERS in APP_SEEDERS order, whatever order their modules were imported in.
+
+    A test module importing one seed module directly registers it early or late;
+    order matters (the webhook seeded last must not receive the events of the
+    scorecards and report seeded before it).
+    """
+    rank = {name: i for i, name in enumerate([__name__, *APP_SEEDERS])}
+    return sorted(SEEDERS, key=lambda function: rank[function.__module__])
 
 
 @seeder
