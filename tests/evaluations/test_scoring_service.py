@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.db import connection
 
 from evaluations.models import Answer, Override, Rating, Scorecard
 from evaluations.scoring import applicable_plan, score_candidate
@@ -12,6 +11,7 @@ from questionnaires.models import Question
 from tests.evaluations.builders import assign, make_evaluation, make_version
 from tests.factories import MembershipFactory
 from tests.providers.factories import ProviderFactory
+from tests.services import require_postgres
 
 
 def answer(candidate, code, value):
@@ -201,8 +201,7 @@ class TestRatingsLoad:
         assert grouped(scoring.sorted_ratings_in_python(ratings)) == expected
 
     def test_grouped_by_postgresql_they_are_the_same(self, organization):
-        if connection.vendor != "postgresql":
-            pytest.skip("array aggregation is the PostgreSQL path")
+        require_postgres()  # array aggregation is the PostgreSQL path
         evaluation, expected = rated_evaluation(organization)
         ratings = Rating.objects.filter(candidate__evaluation=evaluation)
         assert grouped(scoring.sorted_ratings_in_sql(ratings)) == expected
