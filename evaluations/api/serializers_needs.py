@@ -4,11 +4,10 @@ The stored results are plain JSON from the pure engines; these serializers give
 them named types (and named enums) so generated clients need no free-form maps.
 """
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import build_choice_description_list
 from rest_framework import serializers
 
 from accounts.tenancy import TenantModelSerializer
+from config.fields import NamedChoiceField
 from config.serializers import StrictSerializer
 from evaluations.coverage import CoverageStatus
 from evaluations.models import NeedsAssessment
@@ -19,29 +18,6 @@ from providers.api.fields import EnumChoiceField, enum_list
 from providers.vocabulary import Delivery
 
 MAX_LIST = 20
-
-
-class NamedChoiceField(serializers.ChoiceField):
-    """A ChoiceField documented as the OpenAPI enum component ``enum_name``."""
-
-    def __init__(self, enum_name: str, choices, **kwargs):
-        self.enum_name = enum_name
-        super().__init__(choices=choices, **kwargs)
-
-
-class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = NamedChoiceField
-
-    def get_name(self):
-        return self.target.enum_name
-
-    def map_serializer_field(self, auto_schema, direction):
-        choices = list(self.target.choices.items())
-        return {
-            "type": "string",
-            "enum": [value for value, _ in choices],
-            "description": build_choice_description_list(choices),
-        }
 
 
 def _choices(enum) -> list[tuple[str, str]]:

@@ -5,10 +5,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.tenancy import TenantModelSerializer
+from config.fields import NamedChoiceField
 from config.serializers import StrictModelSerializer, StrictSerializer
 from integrations import events, ssrf
 from integrations.api.event_schemas import webhook_event_schema
-from integrations.api.fields import NamedChoiceField
 from integrations.models import (
     Delivery,
     DeliveryAttempt,

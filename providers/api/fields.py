@@ -1,18 +1,15 @@
-"""Serializer fields whose choices are a named, shared OpenAPI enum component.
+"""Serializer fields of the providers API: the shared vocabularies and text rules.
 
-drf-spectacular names an enum after the property that uses it, so one choice
-set used as ``service_model`` here and ``service_models`` there would become two
-enums (and a schema warning). ``EnumChoiceField`` carries an explicit component
-name instead: every use of a choice set points at the same component, so a
+``EnumChoiceField`` is a ``config.fields.NamedChoiceField`` over the vocabularies
+in :data:`ENUMS`: every use of a choice set points at one named component, so a
 generated client gets exactly one type per vocabulary. Other apps may use it for
 the shared vocabulary too (same name, same values: one component).
 """
 
 from django.core.validators import RegexValidator
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import build_choice_description_list
 from rest_framework import serializers
 
+from config.fields import NamedChoiceField
 from providers.choices import (
     DELIVERY_CHOICES,
     FRAMEWORK_CHOICES,
@@ -91,12 +88,11 @@ def text_field(max_length: int, *, blank: bool = True, **kwargs) -> serializers.
 _TEXT_MESSAGE = "Enter visible text without NUL characters."
 
 
-class EnumChoiceField(serializers.ChoiceField):
-    """A ChoiceField documented as the ``enum_name`` component of :data:`ENUMS`."""
+class EnumChoiceField(NamedChoiceField):
+    """A choice field documented as the ``enum_name`` component of :data:`ENUMS`."""
 
     def __init__(self, enum_name: str, **kwargs):
-        self.enum_name = enum_name
-        super().__init__(choices=ENUMS[enum_name], **kwargs)
+        super().__init__(enum_name, ENUMS[enum_name], **kwargs)
 
 
 def enum_list(enum_name: str, *, max_length: int | None = None, **kwargs):
@@ -104,22 +100,6 @@ def enum_list(enum_name: str, *, max_length: int | None = None, **kwargs):
     return serializers.ListField(
         child=EnumChoiceField(enum_name), max_length=max_length, required=False, **kwargs
     )
-
-
-class EnumChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = EnumChoiceField
-    match_subclasses = True
-
-    def get_name(self):
-        return self.target.enum_name
-
-    def map_serializer_field(self, auto_schema, direction):
-        choices = ENUMS[self.target.enum_name]
-        return {
-            "type": "string",
-            "enum": [value for value, _ in choices],
-            "description": build_choice_description_list(choices),
-        }
 
 
 NO_NUL = RegexValidator(NO_NUL_PATTERN, message="NUL characters are not allowed.")

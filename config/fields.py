@@ -1,4 +1,11 @@
-"""A choice field documented as a named enum component (one type per vocabulary)."""
+"""A choice field documented as a named enum component (one type per vocabulary).
+
+drf-spectacular names an enum after the property that uses it, so one choice
+set used under two property names would become two enums (and a schema
+warning). ``NamedChoiceField`` carries the component name, so every use of a
+choice set points at the same component and a generated client gets exactly one
+type per vocabulary.
+"""
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_description_list
