@@ -34,32 +34,10 @@ def seed() -> dict:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_builtin_content", verbosity=0)
-    from accounts.services import bootstrap_organization
+    from benchmarks.vetting import vetting_evaluation
     from evaluations.services import scoring
-    from providers.models import Provider
-    from questionnaires.models import QuestionnaireVersion
-    from tests.evaluations.builders import make_evaluation
 
-    organization, membership, token = bootstrap_organization(
-        name="Load", slug=f"load-{int(time.time())}", username=f"load-{int(time.time())}"
-    )
-    providers = Provider.objects.bulk_create(
-        Provider(organization=organization, name=f"Provider {i}", slug=f"p{i}") for i in range(20)
-    )
-    version = QuestionnaireVersion.objects.get(
-        questionnaire__code="provider-vetting", questionnaire__organization=None, status="published"
-    )
-    evaluation = make_evaluation(
-        organization,
-        version,
-        lead=membership,
-        providers=providers[:10],
-        required_service_models=["mssp"],
-    )
+    evaluation, token = vetting_evaluation("Load", providers=20, candidates=10)
     scoring.score_evaluation(evaluation.pk)
     candidates = list(evaluation.candidates.values_list("pk", flat=True))
     return {"token": token, "evaluation": evaluation.pk, "candidates": candidates}

@@ -32,35 +32,13 @@ def main(argv=None):
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    from accounts.services import bootstrap_organization
+    from benchmarks.vetting import vetting_evaluation
     from evaluations.models import Answer
     from evaluations.services import scoring
     from jobs.models import Job
-    from providers.models import Provider
-    from questionnaires.models import QuestionnaireVersion
-    from tests.evaluations.builders import make_evaluation
 
-    call_command("migrate", verbosity=0)
-    call_command("load_builtin_content", verbosity=0)
-    stamp = int(time.time())
-    organization, membership, _ = bootstrap_organization(
-        name="Latency", slug=f"latency-{stamp}", username=f"latency-{stamp}"
-    )
-    providers = Provider.objects.bulk_create(
-        Provider(organization=organization, name=f"Provider {i}", slug=f"p{i}") for i in range(5)
-    )
-    version = QuestionnaireVersion.objects.get(
-        questionnaire__code="provider-vetting", questionnaire__organization=None, status="published"
-    )
-    evaluation = make_evaluation(
-        organization,
-        version,
-        lead=membership,
-        providers=providers,
-        required_service_models=["mssp"],
-    )
+    evaluation, _ = vetting_evaluation("Latency", providers=5, candidates=5)
+    version = evaluation.questionnaire_version
     candidate = evaluation.candidates.first()
     question = version.questions.get(code="SOC-01")
     worker = subprocess.Popen(
