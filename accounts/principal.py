@@ -64,3 +64,9 @@ def resolve_principal(request) -> Principal:
         principal = Principal(membership.organization, membership.role, membership)
     django_request._scorecards_principal = principal
     return principal
+
+
+def stored_user(user):
+    """The user to record as an actor or author: None for an integration key or an
+    anonymous caller, which are not rows a foreign key can point at."""
+    return user if getattr(user, "pk", None) else None

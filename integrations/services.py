@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.principal import stored_user
 from integrations import signing
 from integrations.models import Webhook
 
@@ -13,7 +14,7 @@ from integrations.models import Webhook
 def create_webhook(organization, *, user, data: dict) -> Webhook:
     return Webhook.objects.create(
         organization=organization,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=stored_user(user),
         secret=signing.generate_secret(),
         **data,
     )

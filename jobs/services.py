@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from accounts.principal import stored_user
 from jobs import dispatch
 from jobs.models import Job, JobStatus
 
@@ -33,7 +34,7 @@ def create_job(organization, kind: str, *, params=None, created_by=None) -> Job:
         organization=organization,
         kind=kind,
         params=params or {},
-        created_by=created_by if getattr(created_by, "pk", None) else None,
+        created_by=stored_user(created_by),
     )
 
 

@@ -4,6 +4,7 @@ from django.apps import apps
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
+from accounts.principal import stored_user
 from evaluations.answer_values import answer_error
 from evaluations.models import Answer, EvaluationStatus
 from evaluations.services.audit import Change, record
@@ -74,7 +75,7 @@ def upsert_answers(evaluation, *, user, items: list[dict]) -> dict:
         )
     }
     to_create, to_update, to_delete, changes = [], [], [], []
-    actor = user if getattr(user, "pk", None) else None
+    actor = stored_user(user)
     for item in items:
         question = questions[item["question"]]
         key = (item["candidate"], question.pk)

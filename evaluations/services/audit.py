@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from accounts.principal import stored_user
 from evaluations.models import AuditEvent
 
 
@@ -25,7 +26,7 @@ def record(evaluation, user, changes: list[Change]) -> None:
     """Write one AuditEvent per change in a single query."""
     if not changes:
         return
-    actor = user if getattr(user, "pk", None) else None
+    actor = stored_user(user)
     label = actor_label(user)
     AuditEvent.objects.bulk_create(
         AuditEvent(

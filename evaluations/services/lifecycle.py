@@ -16,6 +16,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import Role
+from accounts.principal import stored_user
 from config.exceptions import Conflict
 from evaluations.models import (
     Candidate,
@@ -83,7 +84,7 @@ def create_evaluation(*, organization, user, lead, data: dict) -> Evaluation:
     evaluation = Evaluation.objects.create(
         organization=organization,
         lead=lead,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=stored_user(user),
         **data,
     )
     record(evaluation, user, [Change("evaluation.created", new={"name": evaluation.name})])

@@ -20,6 +20,7 @@ from functools import cache
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
+from accounts.principal import stored_user
 from evaluations import needs
 from evaluations import needs_rules as nr
 from evaluations.models import NeedsAssessment
@@ -76,7 +77,7 @@ def create_assessment(*, organization, user, name: str, profile: dict) -> NeedsA
         result=result,
         engine_version=ENGINE_VERSION,
         rule_set_hash=rule_set_hash(),
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=stored_user(user),
     )
 
 

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
+from accounts.principal import stored_user
 from config.exceptions import Conflict
 from evaluations.models import EvaluationStatus, Override, Rating, RatingSheet
 from evaluations.services.audit import Change, record
@@ -147,7 +148,7 @@ def set_override(
     if override is None:
         override = Override(candidate=candidate, question=question)
     override.score, override.rationale = score, rationale
-    override.set_by = user if getattr(user, "pk", None) else None
+    override.set_by = stored_user(user)
     override.save()
     record(
         evaluation,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 
+from accounts.principal import stored_user
 from config.exceptions import RequestTooLarge
 from providers.models import Document, Provider
 from providers.services.providers import touch_provider
@@ -48,7 +49,7 @@ def create_document(provider: Provider, *, kind: str, title: str, upload, upload
         content_type=inspected.content_type,
         size=inspected.size,
         sha256=inspected.sha256,
-        uploaded_by=uploaded_by if getattr(uploaded_by, "pk", None) else None,
+        uploaded_by=stored_user(uploaded_by),
     )
     document.file.save(inspected.filename, upload, save=False)
     try:
