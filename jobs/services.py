@@ -29,24 +29,25 @@ log = logging.getLogger(__name__)
 DATABASE_RETRY_DELAYS = (0.5, 2.0)
 
 
-def create_job(organization, kind: str, *, params=None, created_by=None) -> Job:
+def create_job(organization, kind: str, *, params=None, created_by=None, task=None) -> Job:
+    """A pending job; ``task`` is recorded so the sweeper can send it again."""
     return Job.objects.create(
         organization=organization,
         kind=kind,
         params=params or {},
         created_by=stored_user(created_by),
+        task_name=task.name if task else "",
     )
 
 
-def enqueue(job: Job, task) -> Job:
-    """Send ``task(job.id)`` once the surrounding transaction commits.
+def submit(organization, kind: str, task, *, params=None, created_by=None) -> Job:
+    """Create a job and send ``task(job.id)`` once the surrounding transaction commits.
 
     A rolled-back transaction sends nothing, so a worker never sees a job
     (or the rows it would read) that does not exist. A broker that is down
     does not fail the caller: the job stays pending and is sent again later.
     """
-    job.task_name = task.name
-    Job.objects.filter(pk=job.pk).update(task_name=task.name)
+    job = create_job(organization, kind, params=params, created_by=created_by, task=task)
     transaction.on_commit(lambda: dispatch.send(job, task))
     return job
 

@@ -57,13 +57,13 @@ def request_report(
     check_reportable(evaluation)
     if seed is None:
         seed = secrets.randbelow(MAX_SEED + 1)
-    job = jobs.create_job(
+    return jobs.submit(
         evaluation.organization,
         "report",
+        tasks_reports.generate_report,
         params={"evaluation_id": evaluation.pk, "seed": seed, "trials": trials, "spread": spread},
         created_by=user,
     )
-    return jobs.enqueue(job, tasks_reports.generate_report)
 
 
 def generate_report(job) -> Report:

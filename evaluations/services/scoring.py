@@ -256,7 +256,10 @@ def request_scoring(evaluation: Evaluation, *, user):
         check_scorable(evaluation)
     except NotScorable as exc:
         raise ValidationError({"questionnaire_version": [str(exc)]}) from None
-    job = jobs.create_job(
-        evaluation.organization, "score", params={"evaluation_id": evaluation.pk}, created_by=user
+    return jobs.submit(
+        evaluation.organization,
+        "score",
+        tasks.score_evaluation,
+        params={"evaluation_id": evaluation.pk},
+        created_by=user,
     )
-    return jobs.enqueue(job, tasks.score_evaluation)

@@ -22,10 +22,9 @@ class JobViewSet(TenantReadOnlyViewSet):
     @action(detail=False, methods=["post"])
     def ping(self, request):
         """Queue a no-op job: a health check of the queue and its workers (admins)."""
-        job = services.create_job(
-            self.principal.organization, "ping", created_by=self.principal.user
+        job = services.submit(
+            self.principal.organization, "ping", tasks.ping, created_by=self.principal.user
         )
-        services.enqueue(job, tasks.ping)
         job.refresh_from_db()  # with an eager queue it has already run
         return Response(
             JobSerializer(job, context=self.get_serializer_context()).data,

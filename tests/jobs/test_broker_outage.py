@@ -104,7 +104,7 @@ def test_a_job_queued_while_redis_is_down_runs_once_it_is_back(
         beat=tmp_path / "beat-schedule",
     )
     try:
-        ping = services.enqueue(services.create_job(client.organization, "ping"), tasks.ping)
+        ping = services.submit(client.organization, "ping", tasks.ping)
         assert wait_for(lambda: finished(ping), 60, interval=0.1), tail(log)
 
         private_redis.stop()

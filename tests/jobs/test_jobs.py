@@ -83,9 +83,9 @@ class TestJobLifecycle:
         assert (jobs[fresh.pk].status, jobs[done.pk].status) == ("pending", "succeeded")
 
     def test_sweeper_resends_jobs_left_pending(self, organization, settings):
-        late, recent, never_enqueued = (services.create_job(organization, "ping") for _ in range(3))
-        for job in (late, recent):
-            services.enqueue(job, tasks.ping)  # records the task; sends nothing (no commit)
+        # submit records the task and sends nothing here (the test never commits).
+        late, recent = (services.submit(organization, "ping", tasks.ping) for _ in range(2))
+        never_enqueued = services.create_job(organization, "ping")
         minute_ago = timezone.now() - timedelta(seconds=settings.JOB_RESEND_AFTER_SECONDS + 1)
         Job.objects.filter(pk__in=[late.pk, never_enqueued.pk]).update(updated_at=minute_ago)
         # Eager here: the re-sent task runs inline; the others are left alone.
@@ -151,13 +151,11 @@ def test_nothing_is_enqueued_from_a_rolled_back_transaction(organization, monkey
     sent = []
     monkeypatch.setattr(tasks.ping, "delay", lambda job_id: sent.append(job_id))
     with pytest.raises(RuntimeError), transaction.atomic():
-        job = services.create_job(organization, "ping")
-        services.enqueue(job, tasks.ping)
+        job = services.submit(organization, "ping", tasks.ping)
         raise RuntimeError("roll back")
     assert sent == []
     with transaction.atomic():
-        job = services.create_job(organization, "ping")
-        services.enqueue(job, tasks.ping)
+        job = services.submit(organization, "ping", tasks.ping)
         assert sent == []  # not before commit
     assert sent == [str(job.id)]
 
