@@ -23,13 +23,22 @@ migrate: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_builtin_content
 
+# Run again, this keeps the token printed the first time (it may be exported).
 demo: migrate
 	$(BIN)/python manage.py create_organization --name "Demo Buyer" --slug demo \
-		--admin admin --password admin --superuser --token-name make-run
+		--admin admin --password admin --superuser --token-name make-run --keep-existing-token
 
-run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/api/docs/  (admin UI: /admin/, admin/admin)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+# A second `make run` beside a running one says so and leaves it alone.
+run: setup
+	@if $(BIN)/python -c "import socket, sys; sys.exit(socket.socket().connect_ex(('$(HOST)', $(PORT))))"; then \
+		if $(BIN)/python -c "import urllib.request; urllib.request.urlopen('http://$(HOST):$(PORT)/healthz', timeout=3)" 2>/dev/null; then \
+			echo "The service already runs on http://$(HOST):$(PORT)/ (nothing changed)."; exit 0; \
+		fi; \
+		echo "Port $(PORT) on $(HOST) is taken by another program: try 'make run PORT=8001'."; exit 1; \
+	fi; \
+	$(MAKE) --no-print-directory demo && \
+	echo "Serving on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin UI: /admin/, admin/admin)" && \
+	exec $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: setup
 	$(BIN)/ruff check .

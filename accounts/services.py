@@ -41,11 +41,15 @@ def bootstrap_organization(
     password: str | None = None,
     superuser: bool = False,
     token_name: str = "bootstrap",  # noqa: S107 (a label)
-) -> tuple[Organization, Membership, str]:
+    keep_existing_token: bool = False,
+) -> tuple[Organization, Membership, str | None]:
     """Ensure an organization with an admin exists and give that admin a fresh token.
 
     Re-running is safe: existing rows are reused and the previous token of the
-    same name is revoked, so exactly one such token stays valid.
+    same name is revoked, so exactly one such token stays valid. With
+    ``keep_existing_token`` a still-valid token of that name is left alone and
+    no new one is issued (the raw token is then None): a second ``make run``
+    must not revoke the token a developer has already exported.
     """
     organization, _ = Organization.objects.get_or_create(slug=slug, defaults={"name": name})
     user_model = get_user_model()
@@ -64,9 +68,12 @@ def bootstrap_organization(
     if membership.role != Role.ADMIN:
         membership.role = Role.ADMIN
         membership.save(update_fields=["role", "updated_at"])
-    ApiToken.objects.filter(membership=membership, name=token_name, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+    valid_tokens = ApiToken.objects.filter(
+        membership=membership, name=token_name, revoked_at__isnull=True
     )
+    if keep_existing_token and valid_tokens.exists():
+        return organization, membership, None
+    valid_tokens.update(revoked_at=timezone.now())
     _, raw = issue_token(organization, name=token_name, membership=membership, created_by=user)
     return organization, membership, raw
 

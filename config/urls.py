@@ -4,8 +4,11 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config import exceptions, health
+from config.root import api_root
 
 urlpatterns = [
+    path("", api_root, name="root"),
+    path("api/v1/", api_root, name="api-root"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),

@@ -38,3 +38,28 @@ def test_command_is_idempotent_and_leaves_one_valid_token():
     assert client.get("/api/v1/organization").status_code == 401
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {second}")
     assert client.get("/api/v1/organization").json()["slug"] == "acme"
+
+
+@pytest.mark.django_db
+def test_keep_existing_token_leaves_an_exported_token_valid():
+    exported = run()
+    out = StringIO()
+    call_command(
+        "create_organization",
+        *("--name", "Acme", "--slug", "acme", "--admin", "ada", "--keep-existing-token"),
+        stdout=out,
+    )
+    assert "still valid and was kept" in out.getvalue()
+    assert exported not in out.getvalue()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {exported}")
+    assert client.get("/api/v1/organization").json()["slug"] == "acme"
+    assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_keep_existing_token_issues_one_when_none_is_valid():
+    raw = run(keep_existing_token=True)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/organization").json()["slug"] == "acme"

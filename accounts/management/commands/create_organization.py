@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = (
         "Create (or reuse) an organization and its first admin, issue the admin a fresh "
         "API token and print it. Safe to run repeatedly: the previous token of the same "
-        "name is revoked."
+        "name is revoked (or kept, with --keep-existing-token)."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +23,12 @@ class Command(BaseCommand):
             "every organization: for operators only).",
         )
         parser.add_argument("--token-name", default="bootstrap")
+        parser.add_argument(
+            "--keep-existing-token",
+            action="store_true",
+            help="If the admin still holds a valid token of this name, keep it and issue "
+            "none (tokens are stored hashed, so it cannot be shown again).",
+        )
         parser.add_argument("--quiet", action="store_true", help="Print only the token.")
 
     def handle(self, *args, **options):
@@ -34,7 +40,16 @@ class Command(BaseCommand):
             password=options["password"],
             superuser=options["superuser"],
             token_name=options["token_name"],
+            keep_existing_token=options["keep_existing_token"],
         )
+        if raw is None:
+            self.stdout.write(
+                f"Organization '{organization.slug}', admin '{membership.user.username}': "
+                f"the API token '{options['token_name']}' issued earlier is still valid and "
+                "was kept. Tokens are shown only once; to replace it, run this command "
+                "again without --keep-existing-token (that revokes the old one)."
+            )
+            return
         if options["quiet"]:
             self.stdout.write(raw)
             return
