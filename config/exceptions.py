@@ -10,6 +10,7 @@ import logging
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -30,6 +31,24 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the resource."
     default_code = "conflict"
+
+
+class ConcurrentChange(Conflict):
+    default_detail = (
+        "Another request changed the same data at the same moment. Read it again and retry."
+    )
+    default_code = "concurrent_change"
+
+
+# PostgreSQL's unique_violation; SQLite says so in the message only.
+UNIQUE_VIOLATION_SQLSTATE = "23505"
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) == UNIQUE_VIOLATION_SQLSTATE:
+        return True
+    return "UNIQUE constraint failed" in str(exc)
 
 
 def problem(status_code: int, code: str, detail: str, errors=None, instance: str = "") -> dict:
@@ -86,6 +105,12 @@ def problem_details_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
+    elif isinstance(exc, IntegrityError) and is_unique_violation(exc):
+        # Checks before a write cannot see a concurrent transaction's insert; the
+        # database's unique constraint is the last word, and it means "retry",
+        # not "server error". Logged, so a missing check still shows.
+        logger.warning("Unique constraint raced in %s: %s", context.get("request"), exc)
+        exc = ConcurrentChange()
 
     response = exception_handler(exc, context)
     request = context.get("request")

@@ -87,3 +87,23 @@ def test_nested_errors_get_readable_paths():
         {"field": "sections[1].questions[1].code", "code": "invalid", "message": "Duplicate code."},
         {"field": None, "code": "invalid", "message": "Broken."},
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("failure", "status", "code"),
+    [
+        # A concurrent insert beat this request to a unique row: retry, not a crash.
+        ("UNIQUE constraint failed: evaluations_candidate.provider_id", 409, "concurrent_change"),
+        # Any other integrity failure is a bug and stays a (logged) 500.
+        ("NOT NULL constraint failed: evaluations_candidate.provider_id", 500, "server_error"),
+    ],
+)
+def test_integrity_errors(admin_client, monkeypatch, failure, status, code):
+    from django.db import IntegrityError
+
+    def race(*args, **kwargs):
+        raise IntegrityError(failure)
+
+    monkeypatch.setattr(JobViewSet, "list", race)
+    assert_problem(admin_client.get("/api/v1/jobs/"), status, code)
