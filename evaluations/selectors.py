@@ -34,6 +34,7 @@ SUMMARY_ROW_FIELDS = (
     "candidate__provider__name",
     "version",
     "is_latest",
+    "rank",
     "overall",
     "completeness",
     "disqualified",
@@ -72,31 +73,6 @@ class SummaryRows:
 
     def __getitem__(self, index):
         return self.scorecards.values_list(*SUMMARY_ROW_FIELDS, named=True)[index]
-
-
-def ranks_for(scorecards) -> dict[int, int]:
-    """Ranks of the given latest scorecards (instances or ``SummaryRows`` rows) within
-    their evaluations, in one query.
-
-    A rank depends only on the (disqualified, overall) pairs of the evaluation's
-    latest scorecards; provider names merely order equal pairs, so they are not
-    read here."""
-    evaluation_ids = {card.evaluation_id for card in scorecards if card.is_latest}
-    if not evaluation_ids:
-        return {}
-    rows = (
-        Scorecard.objects.filter(evaluation_id__in=evaluation_ids, is_latest=True)
-        .order_by()
-        .values_list("pk", "evaluation_id", "disqualified", "overall")
-    )
-    by_evaluation: dict[int, list] = {}
-    for row in rows:
-        by_evaluation.setdefault(row[1], []).append(row)
-    ranks = {}
-    for group in by_evaluation.values():
-        for rank, row in competition_ranked(group, lambda r: (r[2], r[3], "", r[0])):
-            ranks[row[0]] = rank
-    return ranks
 
 
 def latest_ranked(evaluation) -> list[tuple[int, Scorecard]]:

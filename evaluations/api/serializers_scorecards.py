@@ -41,9 +41,12 @@ class ScorecardSerializer(StrictModelSerializer):
 
     provider = serializers.IntegerField(source="candidate.provider_id", read_only=True)
     provider_name = serializers.CharField(source="candidate.provider.name", read_only=True)
-    rank = serializers.SerializerMethodField(
-        help_text="Competition rank among the evaluation's latest scorecards; null for "
-        "superseded versions."
+    rank = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Competition rank among the evaluation's latest scorecards (SCORING.md); "
+        "null for superseded versions. A rank that changes because another candidate was "
+        "(re)scored or removed moves this scorecard's `updated_at`.",
     )
     failed_knockouts = serializers.SerializerMethodField()
     red_flags = serializers.SerializerMethodField()
@@ -69,9 +72,6 @@ class ScorecardSerializer(StrictModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_rank(self, obj) -> int | None:
-        return self.context.get("ranks", {}).get(obj.pk)
-
     def get_failed_knockouts(self, obj) -> list[str]:
         return obj.failed_knockouts
 
@@ -85,7 +85,7 @@ def _iso_datetime(value, zone) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def summary_representations(rows, ranks: dict[int, int]) -> list[dict]:
+def summary_representations(rows) -> list[dict]:
     """``ScorecardSerializer(many=True).data`` for ``SummaryRows`` rows, built
     directly: DRF's field-by-field machinery cost more than the rest of a list
     request. ScorecardSerializer stays the documented schema; a test proves both
@@ -100,7 +100,7 @@ def summary_representations(rows, ranks: dict[int, int]) -> list[dict]:
             "provider_name": row.candidate__provider__name,
             "version": row.version,
             "is_latest": row.is_latest,
-            "rank": ranks.get(row.pk),
+            "rank": row.rank,
             "overall": float(row.overall),
             "completeness": float(row.completeness),
             "disqualified": row.disqualified,

@@ -15,7 +15,7 @@ from evaluations.api.serializers_scorecards import (
     summary_representations,
 )
 from evaluations.models import Scorecard
-from evaluations.selectors import SummaryRows, ranks_for, scorecard_summaries
+from evaluations.selectors import SummaryRows, scorecard_summaries
 
 
 class ScorecardFilter(django_filters.FilterSet):
@@ -51,15 +51,7 @@ class ScorecardViewSet(ConditionalMixin, SyncMixin, TenantReadOnlyViewSet):
         # plain rows: no model instances, no per-field serializer calls. (A comment,
         # not a docstring: the schema takes an action's docstring as its description.)
         rows = self.paginate_queryset(SummaryRows(self.filter_queryset(self.get_queryset())))
-        return self.get_paginated_response(summary_representations(rows, ranks_for(rows)))
-
-    def get_serializer(self, *args, **kwargs):
-        instances = args[0] if args else None
-        if instances is not None:
-            cards = list(instances) if kwargs.get("many") else [instances]
-            kwargs.setdefault("context", self.get_serializer_context())
-            kwargs["context"]["ranks"] = ranks_for(cards)
-        return super().get_serializer(*args, **kwargs)
+        return self.get_paginated_response(summary_representations(rows))
 
     @extend_schema(responses=ScorecardSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
