@@ -51,3 +51,18 @@ def store_ranks(evaluation_id: int) -> int:
 def touch_evaluation_scorecards(evaluation_id: int) -> int:
     """The evaluation's decision changed: every scorecard of it shows that."""
     return Scorecard.objects.filter(evaluation_id=evaluation_id).update(updated_at=timezone.now())
+
+
+def touch_provider_scorecards(provider_ids: Iterable[int]) -> int:
+    """Providers' names or external ids changed: their scorecards show them."""
+    ids = list(provider_ids)
+    if not ids:
+        return 0
+    return Scorecard.objects.filter(candidate__provider_id__in=ids).update(
+        updated_at=timezone.now()
+    )
+
+
+def on_provider_identity_changed(sender, provider_ids, **kwargs):
+    """Receiver of ``providers.signals.provider_identity_changed``."""
+    touch_provider_scorecards(provider_ids)
