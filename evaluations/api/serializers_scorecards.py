@@ -3,6 +3,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from config.fields import NamedChoiceField
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.models import Scorecard
 
@@ -140,3 +141,55 @@ class ScorecardDetailSerializer(ScorecardSerializer):
 
     def get_questions(self, obj) -> QuestionScoreSerializer(many=True):
         return obj.question_results
+
+
+DECISIONS = [
+    ("pending", "Not decided yet"),
+    ("awarded", "This candidate was chosen"),
+    ("not_awarded", "Another candidate was chosen"),
+    ("cancelled", "The evaluation was cancelled"),
+]
+
+
+class FlatScorecardSerializer(StrictSerializer):
+    """A scorecard as one flat row with fixed columns, for CRMs (docs/integrating.md).
+
+    One row per scorecard version: the rows with `is_latest` true are one per
+    provider and evaluation; a row with `is_latest` false replaces (tombstones)
+    that version."""
+
+    id = serializers.IntegerField(help_text="The scorecard's id (as in `/scorecards/`).")
+    evaluation = serializers.IntegerField()
+    candidate = serializers.IntegerField()
+    provider = serializers.IntegerField()
+    provider_name = serializers.CharField()
+    external_ids = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="The provider's ids in connected systems, system -> id "
+        '(e.g. `{"hubspot": "123"}`); `{}` when none.',
+    )
+    lot = serializers.IntegerField(
+        allow_null=True,
+        help_text="Always null: evaluations have no lots yet. Once they do, the lot's id "
+        "(one row per provider, evaluation and lot).",
+    )
+    version = serializers.IntegerField()
+    is_latest = serializers.BooleanField(
+        help_text="False once a newer version exists: drop this row (its `id`) and keep "
+        "the newer one."
+    )
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="Competition rank in the evaluation; null when superseded."
+    )
+    overall = serializers.FloatField(help_text="0-100, 2 decimals.")
+    completeness = serializers.FloatField(help_text="0-1.")
+    disqualified = serializers.BooleanField()
+    red_flag_count = serializers.IntegerField()
+    failed_knockout_count = serializers.IntegerField()
+    decision = NamedChoiceField(
+        "ScorecardDecisionEnum",
+        DECISIONS,
+        help_text="The evaluation's decision for this provider.",
+    )
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()

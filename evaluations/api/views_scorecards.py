@@ -2,20 +2,22 @@
 
 import django_filters
 from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.tenancy import TenantReadOnlyViewSet
+from accounts.tenancy import TenantReadOnlyViewSet, TenantViewSetMixin
 from config.conditional import ConditionalMixin
-from config.filters import IdFilter
+from config.filters import IdFilter, StrictDjangoFilterBackend
 from config.sync import SyncMixin, UpdatedSinceFilter
 from evaluations.api.serializers_scorecards import (
+    FlatScorecardSerializer,
     ScorecardDetailSerializer,
     ScorecardSerializer,
     summary_representations,
 )
 from evaluations.models import Scorecard
-from evaluations.selectors import SummaryRows, scorecard_summaries
+from evaluations.selectors import FLAT_ROW_FIELDS, SummaryRows, flat_rows, scorecard_summaries
 
 
 class ScorecardFilter(django_filters.FilterSet):
@@ -60,3 +62,23 @@ class ScorecardViewSet(ConditionalMixin, SyncMixin, TenantReadOnlyViewSet):
         card = self.get_object()
         versions = scorecard_summaries().filter(candidate_id=card.candidate_id).order_by("-version")
         return Response(self.get_serializer(versions, many=True).data)
+
+
+class FlatScorecardViewSet(
+    SyncMixin, TenantViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """Scorecards as flat rows with fixed columns, for CRMs: the same rows, ids,
+    `(updated_at, id)` order, cursors and tombstones as `/scorecards/`
+    (docs/integrating.md lists the columns)."""
+
+    queryset = Scorecard.objects.order_by("updated_at", "id")
+    serializer_class = FlatScorecardSerializer
+    operation_id_prefix = "scorecards_flat"
+    filterset_class = ScorecardFilter
+    filter_backends = [StrictDjangoFilterBackend]
+
+    def list(self, request, *args, **kwargs):
+        # Plain rows and one query for the page's external ids (``sync`` too).
+        scorecards = SummaryRows(self.filter_queryset(self.get_queryset()), FLAT_ROW_FIELDS)
+        rows = flat_rows(self.paginate_queryset(scorecards))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
