@@ -32,11 +32,11 @@ def merged(current: dict[str, str], changes: dict[str, str | None]) -> dict[str,
     return dict(sorted(result.items()))
 
 
-def check_count(ids: dict[str, str], field: str = "external_ids") -> None:
+def check_count(ids: dict[str, str]) -> None:
+    """The merged map stays within the limit (the request alone may not show it)."""
     if len(ids) > rules.MAX_EXTERNAL_IDS:
-        raise ValidationError(
-            {field: [ErrorDetail(f"At most {rules.MAX_EXTERNAL_IDS} systems.", "max_length")]}
-        )
+        message = f"At most {rules.MAX_EXTERNAL_IDS} systems."
+        raise ValidationError({"external_ids": [ErrorDetail(message, "max_length")]})
 
 
 def holders(organization_id: int, claims: Iterable[tuple[str, str]]) -> dict[tuple, Provider]:
@@ -83,6 +83,8 @@ def replace_all(organization_id: int, ids_by_provider: dict[int, dict[str, str]]
 @transaction.atomic
 def apply_changes(provider: Provider, changes: dict[str, str | None]) -> bool:
     """Merge ``changes`` into the provider's ids; returns whether any changed."""
+    if not changes:
+        return False
     current = external_ids_of(provider)
     result = merged(current, changes)
     if result == current:
