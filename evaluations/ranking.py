@@ -2,14 +2,16 @@
 
 Sort by (disqualified last, overall rounded to 2 decimals descending, provider
 name ascending); competition ranks ("1224") over (disqualified, rounded
-overall). Used for stored scorecards, whose rank depends on the other
-candidates and is therefore never stored with them.
+overall). A stored scorecard keeps its rank (``Scorecard.rank``), kept up to
+date whenever the evaluation's set of latest scorecards changes
+(``evaluations.services.ranks``).
 """
 
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 def ranking_key(disqualified: bool, overall: float, name: str, tiebreak: Any) -> tuple:
@@ -31,3 +33,10 @@ def competition_ranked(
             previous, rank = (disqualified, overall), position
         ranked.append((rank, item))
     return ranked
+
+
+def competition_ranks(results: Iterable[tuple[K, bool, float]]) -> dict[K, int]:
+    """The rank of each ``(key, disqualified, rounded overall)``, by key. Names only
+    order candidates that share a rank, so they are not needed here."""
+    ranked = competition_ranked(results, lambda r: (r[1], r[2], "", r[0]))
+    return {key: rank for rank, (key, _, _) in ranked}

@@ -2,8 +2,9 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from evaluations.models import Rating, RatingSheet, Scorecard
+from evaluations.models import EvaluationStatus, Rating, RatingSheet, Scorecard
 from evaluations.ranking import competition_ranked
+from providers.models import ProviderExternalId
 
 
 def scorecards_with_provider():
@@ -34,6 +35,7 @@ SUMMARY_ROW_FIELDS = (
     "candidate__provider__name",
     "version",
     "is_latest",
+    "rank",
     "overall",
     "completeness",
     "disqualified",
@@ -45,8 +47,8 @@ SUMMARY_ROW_FIELDS = (
 
 
 class SummaryRows:
-    """Scorecards to be read as named rows of ``SUMMARY_ROW_FIELDS``, which read
-    like the model's attributes (``row.pk``, ``row.updated_at``).
+    """Scorecards to be read as named rows of ``fields`` (``SUMMARY_ROW_FIELDS`` by
+    default), which read like the model's attributes (``row.pk``, ``row.updated_at``).
 
     Filtering, ordering and counting apply to the scorecards themselves, so a
     paginator's count does not join the providers that only the rows need (an
@@ -54,8 +56,9 @@ class SummaryRows:
     a large organization). Slicing reads the rows.
     """
 
-    def __init__(self, scorecards):
+    def __init__(self, scorecards, fields=SUMMARY_ROW_FIELDS):
         self.scorecards = scorecards
+        self.fields = fields
 
     @property
     def ordered(self) -> bool:
@@ -65,38 +68,77 @@ class SummaryRows:
         return self.scorecards.count()
 
     def filter(self, *args, **kwargs) -> "SummaryRows":
-        return SummaryRows(self.scorecards.filter(*args, **kwargs))
+        return SummaryRows(self.scorecards.filter(*args, **kwargs), self.fields)
 
     def order_by(self, *fields) -> "SummaryRows":
-        return SummaryRows(self.scorecards.order_by(*fields))
+        return SummaryRows(self.scorecards.order_by(*fields), self.fields)
 
     def __getitem__(self, index):
-        return self.scorecards.values_list(*SUMMARY_ROW_FIELDS, named=True)[index]
+        return self.scorecards.values_list(*self.fields, named=True)[index]
 
 
-def ranks_for(scorecards) -> dict[int, int]:
-    """Ranks of the given latest scorecards (instances or ``SummaryRows`` rows) within
-    their evaluations, in one query.
+# What a flat (CRM) row shows of a scorecard, besides its provider's external ids.
+FLAT_ROW_FIELDS = (
+    "pk",
+    "evaluation_id",
+    "candidate_id",
+    "candidate__provider_id",
+    "candidate__provider__name",
+    "version",
+    "is_latest",
+    "rank",
+    "overall",
+    "completeness",
+    "disqualified",
+    "failed_knockouts",
+    "red_flags",
+    "evaluation__status",
+    "evaluation__decision_candidate_id",
+    "created_at",
+    "updated_at",
+)
 
-    A rank depends only on the (disqualified, overall) pairs of the evaluation's
-    latest scorecards; provider names merely order equal pairs, so they are not
-    read here."""
-    evaluation_ids = {card.evaluation_id for card in scorecards if card.is_latest}
-    if not evaluation_ids:
-        return {}
-    rows = (
-        Scorecard.objects.filter(evaluation_id__in=evaluation_ids, is_latest=True)
-        .order_by()
-        .values_list("pk", "evaluation_id", "disqualified", "overall")
-    )
-    by_evaluation: dict[int, list] = {}
-    for row in rows:
-        by_evaluation.setdefault(row[1], []).append(row)
-    ranks = {}
-    for group in by_evaluation.values():
-        for rank, row in competition_ranked(group, lambda r: (r[2], r[3], "", r[0])):
-            ranks[row[0]] = rank
-    return ranks
+
+def decision_of(row) -> str:
+    """The evaluation's decision as it concerns this row's candidate."""
+    if row.evaluation__status == EvaluationStatus.CANCELLED:
+        return "cancelled"
+    if row.evaluation__status != EvaluationStatus.DECIDED:
+        return "pending"
+    return "awarded" if row.evaluation__decision_candidate_id == row.candidate_id else "not_awarded"
+
+
+def flat_rows(rows) -> list[dict]:
+    """``FLAT_ROW_FIELDS`` rows as flat dicts with their providers' external ids
+    (one query for the whole page)."""
+    external_ids: dict[int, dict[str, str]] = {}
+    for provider_id, system, value in ProviderExternalId.objects.filter(
+        provider_id__in={row.candidate__provider_id for row in rows}
+    ).values_list("provider_id", "system", "external_id"):
+        external_ids.setdefault(provider_id, {})[system] = value
+    return [
+        {
+            "id": row.pk,
+            "evaluation": row.evaluation_id,
+            "candidate": row.candidate_id,
+            "provider": row.candidate__provider_id,
+            "provider_name": row.candidate__provider__name,
+            "external_ids": dict(sorted(external_ids.get(row.candidate__provider_id, {}).items())),
+            "lot": None,
+            "version": row.version,
+            "is_latest": row.is_latest,
+            "rank": row.rank,
+            "overall": row.overall,
+            "completeness": row.completeness,
+            "disqualified": row.disqualified,
+            "red_flag_count": len(row.red_flags),
+            "failed_knockout_count": len(row.failed_knockouts),
+            "decision": decision_of(row),
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+        }
+        for row in rows
+    ]
 
 
 def latest_ranked(evaluation) -> list[tuple[int, Scorecard]]:

@@ -1,7 +1,9 @@
 """The CSV form of a provider import, turned into the same rows as the JSON form. Pure.
 
 One header row naming columns from :data:`COLUMNS` (any order, any subset that
-includes ``name`` or ``slug``); list columns hold ``;``-separated values; an
+includes ``name`` or ``slug``); list columns hold ``;``-separated values;
+``external_ids`` holds ``;``-separated ``system:id`` pairs (``hubspot:123;sf:9``,
+merged like the JSON object: an empty cell changes nothing); an
 empty cell of a nullable choice column means null (not stated); a missing
 trailing cell counts as empty. Blank lines are skipped.
 """
@@ -29,6 +31,7 @@ COLUMNS = (
     "certifications",
     "tags",
     "notes",
+    "external_ids",
 )
 LIST_COLUMNS = frozenset({"service_models", "industries", "frameworks", "certifications", "tags"})
 NULLABLE_COLUMNS = frozenset({"employee_band", "soc_model", "delivery"})
@@ -57,8 +60,18 @@ class ImportRow:
     errors: list[dict] = field(default_factory=list)
 
 
+def _external_ids(text: str) -> dict[str, str]:
+    """``system:id`` pairs; the id is everything after the first colon."""
+    pairs = [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+    if not all(":" in pair for pair in pairs):
+        raise ValueError("Write external ids as system:id pairs separated by ';'.")
+    return {system.strip(): value.strip() for system, value in (p.split(":", 1) for p in pairs)}
+
+
 def _cell(column: str, raw: str | None):
     text = (raw or "").strip()
+    if column == "external_ids":
+        return _external_ids(text)
     if column in LIST_COLUMNS:
         return [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
     if column in NULLABLE_COLUMNS:
@@ -105,7 +118,10 @@ def parse_csv(content: bytes | str) -> list[ImportRow]:
                     }
                 )
             for index, column in enumerate(columns):
-                row.data[column] = _cell(column, cells[index] if index < len(cells) else None)
+                try:
+                    row.data[column] = _cell(column, cells[index] if index < len(cells) else None)
+                except ValueError as exc:
+                    row.errors.append({"field": column, "code": "invalid", "message": str(exc)})
             rows.append(row)
     except csv.Error as exc:
         raise CsvFormatError(f"The CSV is malformed at line {reader.line_num}: {exc}") from None

@@ -115,6 +115,37 @@ class Provider(models.Model):
         )
 
 
+class ProviderExternalId(models.Model):
+    """The provider's id in a connected system (a CRM): one per system, and an id
+    names one provider of the organization per system. ``organization`` repeats
+    the provider's so the database enforces that uniqueness."""
+
+    tenant_path = "organization"
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="external_ids")
+    system = models.CharField(max_length=rules.MAX_EXTERNAL_SYSTEM_LENGTH)
+    external_id = models.CharField(max_length=rules.MAX_EXTERNAL_ID_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["system", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "system"], name="uniq_provider_external_system"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "system", "external_id"], name="uniq_external_id"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.system}:{self.external_id} of {self.provider_id}"
+
+
 class CapabilityOffering(models.Model):
     """A capability a provider offers, delivered itself or through a named partner."""
 

@@ -10,6 +10,7 @@ order) by :func:`dedupe` before the rules run.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +26,14 @@ MAX_CERTIFICATION_LENGTH = 100
 SLUG_PATTERN = r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z"
 TAG_PATTERN = SLUG_PATTERN
 _TAG_RE = re.compile(TAG_PATTERN)
+
+# External ids: a connected system's name is a short slug (`_` allowed, as in
+# `ms_dynamics`); its id for a provider is any printable text up to 200 characters.
+MAX_EXTERNAL_IDS = 20
+MAX_EXTERNAL_SYSTEM_LENGTH = 32
+MAX_EXTERNAL_ID_LENGTH = 200
+EXTERNAL_SYSTEM_PATTERN = r"\A[a-z0-9]+(?:[-_][a-z0-9]+)*\Z"
+_EXTERNAL_SYSTEM_RE = re.compile(EXTERNAL_SYSTEM_PATTERN)
 
 # SOC models for which the operator of the SOC must be named.
 SOC_MODELS_NEEDING_NAME = frozenset({SocModel.THIRD_PARTY.value, SocModel.HYBRID.value})
@@ -209,4 +218,51 @@ def reference_violations(data: Mapping[str, Any]) -> list[Violation]:
                 ("contactable", "contact_email", "contact_phone"),
             )
         )
+    return violations
+
+
+def _printable_id(value: str) -> bool:
+    # No control, format (e.g. zero-width space), surrogate, private or unassigned
+    # characters: an id is matched exactly, so invisible characters only mislead.
+    return all(not unicodedata.category(ch).startswith("C") for ch in value)
+
+
+def external_id_violations(changes: Mapping[str, Any]) -> list[Violation]:
+    """Problems of an ``external_ids`` change: system -> id (a string), or None to
+    remove that system's id. Each violation's field is ``external_ids.<system>``."""
+    violations = []
+    if len(changes) > MAX_EXTERNAL_IDS:
+        violations.append(
+            Violation(
+                "external_ids", "max_length", f"At most {MAX_EXTERNAL_IDS} connected systems."
+            )
+        )
+    for system, value in changes.items():
+        where = f"external_ids.{system}"
+        if len(system) > MAX_EXTERNAL_SYSTEM_LENGTH or not _EXTERNAL_SYSTEM_RE.match(system):
+            violations.append(
+                Violation(
+                    where,
+                    "invalid_system",
+                    f"A system name is a lowercase slug of at most {MAX_EXTERNAL_SYSTEM_LENGTH} "
+                    "characters (letters, digits, single '-' or '_' between them), "
+                    "e.g. 'hubspot'.",
+                )
+            )
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            violations.append(Violation(where, "invalid", "An external id is a string."))
+        elif not value.strip() or value != value.strip():
+            violations.append(
+                Violation(where, "blank", "An external id is visible text without outer spaces.")
+            )
+        elif len(value) > MAX_EXTERNAL_ID_LENGTH:
+            violations.append(
+                Violation(where, "max_length", f"At most {MAX_EXTERNAL_ID_LENGTH} characters.")
+            )
+        elif not _printable_id(value):
+            violations.append(
+                Violation(where, "invalid_character", "Control or invisible characters.")
+            )
     return violations

@@ -28,7 +28,8 @@ def providers_for(organization) -> QuerySet[Provider]:
 
 def provider_details(queryset: QuerySet[Provider]) -> QuerySet[Provider]:
     """Add what the detailed representation reads: offerings with their capability,
-    references, SLA terms and documents (four queries, whatever the page size)."""
+    references, SLA terms, documents and external ids (five queries, whatever the
+    page size)."""
     return queryset.prefetch_related(
         Prefetch(
             "offerings",
@@ -37,6 +38,7 @@ def provider_details(queryset: QuerySet[Provider]) -> QuerySet[Provider]:
         Prefetch("references", queryset=Reference.objects.all()),
         Prefetch("slas", queryset=SlaTerm.objects.all()),
         Prefetch("documents", queryset=Document.objects.all()),
+        "external_ids",
     )
 
 

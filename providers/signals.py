@@ -1,6 +1,7 @@
 """Signal receivers, connected in ``ProvidersConfig.ready``."""
 
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.dispatch import Signal
 
 
 def sync_catalog_after_migrate(sender, *, using=DEFAULT_DB_ALIAS, apps=None, **kwargs):
@@ -25,3 +26,9 @@ def remove_document_file(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
         return
     storage = instance.file.storage
     transaction.on_commit(lambda: storage.delete(name), using=using)
+
+
+# Sent with ``provider_ids`` when what other records show of providers changes
+# (their name or external ids); evaluations moves those providers' scorecards in
+# the sync order. A signal, so the catalog does not depend on evaluations.
+provider_identity_changed = Signal()

@@ -52,7 +52,6 @@ SEMANTIC_CODES = (
     "open_band",
     "judged_required",
     "knockout_threshold",
-    "knockout_unreachable",
     "knockout_unscored",
     "red_flag_tag",
     "red_flag_unscored",

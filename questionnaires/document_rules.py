@@ -2,7 +2,8 @@
 
 Pure module (no Django). The JSON Schema checks shape, types, ranges, enums and
 patterns; these rules check what it cannot: uniqueness, cross-field consistency,
-band ordering, knockout reachability and publishability. Each rule skips what a
+band ordering, knockout thresholds and publishability. What is allowed but
+probably unintended is a warning instead (``document_warnings``). Each rule skips what a
 broken document makes unreadable, so every problem is reported once.
 """
 
@@ -194,7 +195,7 @@ def check_question(question: dict, parts: list[str | int]) -> list[Problem]:
             )
         )
 
-    problems += _knockout(question, here, kind, scoring)
+    problems += _knockout(question, here)
     problems += _tags(question, here)
     return problems
 
@@ -263,31 +264,7 @@ def _band_order(bands: Any, here: str) -> list[Problem]:
     return problems
 
 
-def best_score(question: dict) -> float | None:
-    """The highest x a question can reach, or None when it cannot be told."""
-    kind = question.get("kind") if isinstance(question.get("kind"), str) else None
-    if question.get("scoring", default_scoring(kind)) == "judged" or kind == "scale":
-        return 1.0
-    if kind == "boolean":
-        scores = [
-            question.get("true_score", QUESTION_DEFAULTS["true_score"]),
-            question.get("false_score", QUESTION_DEFAULTS["false_score"]),
-        ]
-    elif kind in CHOICE_KINDS:
-        scores = [o.get("score") for _, o in _dicts(question.get("options"))]
-    elif kind == "number":
-        scores = [b.get("score") for _, b in _dicts(question.get("bands"))]
-    else:
-        return None
-    if not scores or not all(_unit(s) for s in scores):
-        return None  # the schema reports bad scores; guessing here would only add noise
-    if kind == "multi_choice":
-        # Same arithmetic as the scorer: choose every option that adds something.
-        return min(1, sum(s for s in scores if s > 0))
-    return max(scores)
-
-
-def _knockout(question: dict, here: str, kind: Any, scoring: Any) -> list[Problem]:
+def _knockout(question: dict, here: str) -> list[Problem]:
     if question.get("knockout") is not True:
         return []
     problems: list[Problem] = []
@@ -313,17 +290,8 @@ def _knockout(question: dict, here: str, kind: Any, scoring: Any) -> list[Proble
             )
         )
         return problems
-    best = best_score(question)
-    if best is not None and best < threshold:
-        problems.append(
-            Problem(
-                f"{here}.pass_threshold",
-                "knockout_unreachable",
-                f"no answer can reach the pass_threshold {threshold}: the best possible "
-                f"score for this {kind} question is {best:g}, so every candidate would be "
-                "disqualified",
-            )
-        )
+    # An answer that cannot reach the threshold is only a warning (document_warnings):
+    # a lead override can still pass the knockout.
     return problems
 
 

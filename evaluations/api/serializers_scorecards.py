@@ -3,6 +3,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from config.fields import NamedChoiceField
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.models import Scorecard
 
@@ -41,9 +42,12 @@ class ScorecardSerializer(StrictModelSerializer):
 
     provider = serializers.IntegerField(source="candidate.provider_id", read_only=True)
     provider_name = serializers.CharField(source="candidate.provider.name", read_only=True)
-    rank = serializers.SerializerMethodField(
-        help_text="Competition rank among the evaluation's latest scorecards; null for "
-        "superseded versions."
+    rank = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Competition rank among the evaluation's latest scorecards (SCORING.md); "
+        "null for superseded versions. A rank that changes because another candidate was "
+        "(re)scored or removed moves this scorecard's `updated_at`.",
     )
     failed_knockouts = serializers.SerializerMethodField()
     red_flags = serializers.SerializerMethodField()
@@ -69,9 +73,6 @@ class ScorecardSerializer(StrictModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_rank(self, obj) -> int | None:
-        return self.context.get("ranks", {}).get(obj.pk)
-
     def get_failed_knockouts(self, obj) -> list[str]:
         return obj.failed_knockouts
 
@@ -85,7 +86,7 @@ def _iso_datetime(value, zone) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def summary_representations(rows, ranks: dict[int, int]) -> list[dict]:
+def summary_representations(rows) -> list[dict]:
     """``ScorecardSerializer(many=True).data`` for ``SummaryRows`` rows, built
     directly: DRF's field-by-field machinery cost more than the rest of a list
     request. ScorecardSerializer stays the documented schema; a test proves both
@@ -100,7 +101,7 @@ def summary_representations(rows, ranks: dict[int, int]) -> list[dict]:
             "provider_name": row.candidate__provider__name,
             "version": row.version,
             "is_latest": row.is_latest,
-            "rank": ranks.get(row.pk),
+            "rank": row.rank,
             "overall": float(row.overall),
             "completeness": float(row.completeness),
             "disqualified": row.disqualified,
@@ -140,3 +141,55 @@ class ScorecardDetailSerializer(ScorecardSerializer):
 
     def get_questions(self, obj) -> QuestionScoreSerializer(many=True):
         return obj.question_results
+
+
+DECISIONS = [
+    ("pending", "Not decided yet"),
+    ("awarded", "This candidate was chosen"),
+    ("not_awarded", "Another candidate was chosen"),
+    ("cancelled", "The evaluation was cancelled"),
+]
+
+
+class FlatScorecardSerializer(StrictSerializer):
+    """A scorecard as one flat row with fixed columns, for CRMs (docs/integrating.md).
+
+    One row per scorecard version: the rows with `is_latest` true are one per
+    provider and evaluation; a row with `is_latest` false replaces (tombstones)
+    that version."""
+
+    id = serializers.IntegerField(help_text="The scorecard's id (as in `/scorecards/`).")
+    evaluation = serializers.IntegerField()
+    candidate = serializers.IntegerField()
+    provider = serializers.IntegerField()
+    provider_name = serializers.CharField()
+    external_ids = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="The provider's ids in connected systems, system -> id "
+        '(e.g. `{"hubspot": "123"}`); `{}` when none.',
+    )
+    lot = serializers.IntegerField(
+        allow_null=True,
+        help_text="Always null: evaluations have no lots yet. Once they do, the lot's id "
+        "(one row per provider, evaluation and lot).",
+    )
+    version = serializers.IntegerField()
+    is_latest = serializers.BooleanField(
+        help_text="False once a newer version exists: drop this row (its `id`) and keep "
+        "the newer one."
+    )
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="Competition rank in the evaluation; null when superseded."
+    )
+    overall = serializers.FloatField(help_text="0-100, 2 decimals.")
+    completeness = serializers.FloatField(help_text="0-1.")
+    disqualified = serializers.BooleanField()
+    red_flag_count = serializers.IntegerField()
+    failed_knockout_count = serializers.IntegerField()
+    decision = NamedChoiceField(
+        "ScorecardDecisionEnum",
+        DECISIONS,
+        help_text="The evaluation's decision for this provider.",
+    )
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()

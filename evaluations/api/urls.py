@@ -5,6 +5,8 @@ from evaluations.api import views, views_inputs, views_needs, views_reports, vie
 
 router = SimpleRouter()
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+# Before `scorecards`, whose detail route would take "flat" for an id.
+router.register("scorecards/flat", views_scorecards.FlatScorecardViewSet, basename="scorecard-flat")
 router.register("scorecards", views_scorecards.ScorecardViewSet, basename="scorecard")
 router.register(
     "needs-assessments", views_needs.NeedsAssessmentViewSet, basename="needs-assessment"

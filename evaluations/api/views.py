@@ -111,10 +111,8 @@ class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, Tena
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def scorecards(self, request, pk=None):
         """The latest scorecard of every candidate, ranked (SCORING.md)."""
-        ranked = latest_ranked(self.get_object())
-        ranks = {card.pk: rank for rank, card in ranked}
-        cards = [card for _, card in ranked]
-        return Response(ScorecardSerializer(cards, many=True, context={"ranks": ranks}).data)
+        cards = [card for _, card in latest_ranked(self.get_object())]
+        return Response(ScorecardSerializer(cards, many=True).data)
 
     @extend_schema(responses=s.AuditEventSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])

@@ -2,20 +2,22 @@
 
 import django_filters
 from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.tenancy import TenantReadOnlyViewSet
+from accounts.tenancy import TenantReadOnlyViewSet, TenantViewSetMixin
 from config.conditional import ConditionalMixin
-from config.filters import IdFilter
+from config.filters import IdFilter, StrictDjangoFilterBackend
 from config.sync import SyncMixin, UpdatedSinceFilter
 from evaluations.api.serializers_scorecards import (
+    FlatScorecardSerializer,
     ScorecardDetailSerializer,
     ScorecardSerializer,
     summary_representations,
 )
 from evaluations.models import Scorecard
-from evaluations.selectors import SummaryRows, ranks_for, scorecard_summaries
+from evaluations.selectors import FLAT_ROW_FIELDS, SummaryRows, flat_rows, scorecard_summaries
 
 
 class ScorecardFilter(django_filters.FilterSet):
@@ -51,15 +53,7 @@ class ScorecardViewSet(ConditionalMixin, SyncMixin, TenantReadOnlyViewSet):
         # plain rows: no model instances, no per-field serializer calls. (A comment,
         # not a docstring: the schema takes an action's docstring as its description.)
         rows = self.paginate_queryset(SummaryRows(self.filter_queryset(self.get_queryset())))
-        return self.get_paginated_response(summary_representations(rows, ranks_for(rows)))
-
-    def get_serializer(self, *args, **kwargs):
-        instances = args[0] if args else None
-        if instances is not None:
-            cards = list(instances) if kwargs.get("many") else [instances]
-            kwargs.setdefault("context", self.get_serializer_context())
-            kwargs["context"]["ranks"] = ranks_for(cards)
-        return super().get_serializer(*args, **kwargs)
+        return self.get_paginated_response(summary_representations(rows))
 
     @extend_schema(responses=ScorecardSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -68,3 +62,23 @@ class ScorecardViewSet(ConditionalMixin, SyncMixin, TenantReadOnlyViewSet):
         card = self.get_object()
         versions = scorecard_summaries().filter(candidate_id=card.candidate_id).order_by("-version")
         return Response(self.get_serializer(versions, many=True).data)
+
+
+class FlatScorecardViewSet(
+    SyncMixin, TenantViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """Scorecards as flat rows with fixed columns, for CRMs: the same rows, ids,
+    `(updated_at, id)` order, cursors and tombstones as `/scorecards/`
+    (docs/integrating.md lists the columns)."""
+
+    queryset = Scorecard.objects.order_by("updated_at", "id")
+    serializer_class = FlatScorecardSerializer
+    operation_id_prefix = "scorecards_flat"
+    filterset_class = ScorecardFilter
+    filter_backends = [StrictDjangoFilterBackend]
+
+    def list(self, request, *args, **kwargs):
+        # Plain rows and one query for the page's external ids (``sync`` too).
+        scorecards = SummaryRows(self.filter_queryset(self.get_queryset()), FLAT_ROW_FIELDS)
+        rows = flat_rows(self.paginate_queryset(scorecards))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)

@@ -46,13 +46,14 @@ class ExplanationField(ValuesInsertJSONField):
 
 
 class Scorecard(models.Model):
-    """One immutable, versioned scorecard of a candidate.
+    """One versioned scorecard of a candidate: its numbers never change.
 
     ``input_hash`` covers everything that affects this candidate's numbers
     (questionnaire version, settings, answers, ratings, overrides, engine
     version). Rescoring with the same hash as the latest version creates
-    nothing. The rank is not stored: it depends on the other candidates and is
-    computed when scorecards are listed together.
+    nothing. ``is_latest`` and ``rank`` depend on later versions and on the
+    other candidates: they are stored and rewritten (moving ``updated_at``, so
+    cursor sync delivers the row again) by ``evaluations.services.ranks``.
     """
 
     evaluation = models.ForeignKey(
@@ -63,6 +64,12 @@ class Scorecard(models.Model):
     )
     version = models.PositiveIntegerField()
     is_latest = models.BooleanField(default=True)
+    rank = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Competition rank among the evaluation's latest scorecards; null when "
+        "superseded.",
+    )
     input_hash = models.CharField(max_length=64)
     engine_version = models.CharField(max_length=10)
     questionnaire_version = models.ForeignKey(

@@ -25,6 +25,7 @@ from evaluations.models import (
     EvaluationStatus,
     EvaluatorAssignment,
 )
+from evaluations.services import ranks
 from evaluations.services.audit import Change, record
 from integrations import events
 from questionnaires.models import VersionStatus
@@ -132,6 +133,8 @@ def change_status(evaluation: Evaluation, *, user, status: str) -> Evaluation:
     old = evaluation.status
     evaluation.status = status
     evaluation.save(update_fields=["status", "updated_at"])
+    if status == S.CANCELLED:
+        ranks.touch_evaluation_scorecards(evaluation.pk)  # their `decision` shows it
     record(evaluation, user, [Change("evaluation.status", old=old, new=status)])
     events.emit(
         evaluation.organization_id,
@@ -152,6 +155,7 @@ def decide(evaluation: Evaluation, *, user, candidate: Candidate, rationale: str
     evaluation.decision_rationale = rationale
     evaluation.decided_at = timezone.now()
     evaluation.save()
+    ranks.touch_evaluation_scorecards(evaluation.pk)  # their `decision` shows it
     record(
         evaluation,
         user,
@@ -189,13 +193,16 @@ def add_candidate(evaluation: Evaluation, *, user, provider) -> Candidate:
     return candidate
 
 
+@transaction.atomic
 def remove_candidate(candidate: Candidate, *, user):
-    evaluation = candidate.evaluation
+    evaluation = Evaluation.objects.select_for_update().get(pk=candidate.evaluation_id)
     require_status(evaluation, {S.DRAFT, S.COLLECTING}, "Removing a candidate")
     if evaluation.decision_candidate_id == candidate.pk:
         raise Conflict("The chosen candidate cannot be removed.")
     record(evaluation, user, [Change("candidate.removed", old={"provider": candidate.provider_id})])
     candidate.delete()
+    # Its scorecards are gone (tombstones); the others may move up.
+    ranks.store_ranks(evaluation.pk)
 
 
 def assign_evaluator(evaluation: Evaluation, *, user, membership) -> EvaluatorAssignment:

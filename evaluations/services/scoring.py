@@ -14,10 +14,12 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection, transaction
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
 from evaluations.models import Answer, Evaluation, EvaluationStatus, Override, Rating, Scorecard
+from evaluations.ranking import competition_ranks
 from evaluations.scorecard_details import stored_details
 from evaluations.scoring import (
     ENGINE_VERSION,
@@ -30,6 +32,7 @@ from evaluations.scoring import (
     applicable_plan,
     score_candidate,
 )
+from evaluations.services.ranks import write_ranks
 from integrations import events
 from questionnaires.models import Question, Section
 
@@ -193,17 +196,18 @@ def score_evaluation(evaluation_id: int) -> dict:
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
     inputs = load_inputs(evaluation)
     plan = applicable_plan(inputs.questionnaire, inputs.settings)
-    # (pk, version, input_hash) by candidate: never the explanations.
-    latest = {
-        candidate_id: rest
-        for candidate_id, *rest in Scorecard.objects.filter(
-            evaluation=evaluation, is_latest=True
-        ).values_list("candidate_id", "pk", "version", "input_hash")
-    }
+    # (pk, version, input_hash, disqualified, overall, rank) by candidate: never
+    # the explanations.
+    rows = Scorecard.objects.filter(evaluation=evaluation, is_latest=True).values_list(
+        "candidate_id", "pk", "version", "input_hash", "disqualified", "overall", "rank"
+    )
+    latest = {candidate_id: rest for candidate_id, *rest in rows}
     new_cards, superseded, kept = [], [], []
     for candidate in inputs.candidates:
         digest = input_hash(evaluation, candidate)
-        current_pk, current_version, current_hash = latest.get(candidate.id, (None, 0, None))
+        current_pk, current_version, current_hash, *_ = latest.get(
+            candidate.id, (None, 0, None, None, None, None)
+        )
         if current_hash == digest:
             kept.append(current_pk)
             continue
@@ -229,7 +233,11 @@ def score_evaluation(evaluation_id: int) -> dict:
                 details=stored_details(card),
             )
         )
-    Scorecard.objects.filter(pk__in=superseded).update(is_latest=False)
+    now = timezone.now()
+    # A superseded version shows is_latest=false and no rank: a visible change,
+    # so it moves in the sync order like any other.
+    Scorecard.objects.filter(pk__in=superseded).update(is_latest=False, rank=None, updated_at=now)
+    _rank(new_cards, [row for row in latest.values() if row[0] not in superseded], now)
     created = Scorecard.objects.bulk_create(new_cards)
     events.emit_many(
         evaluation.organization_id,
@@ -241,6 +249,20 @@ def score_evaluation(evaluation_id: int) -> dict:
         "created": [card.pk for card in created],
         "unchanged": kept,
     }
+
+
+def _rank(new_cards: list[Scorecard], kept: list[tuple], now) -> None:
+    """Rank the evaluation's latest scorecards: the new ones and the ``kept`` rows
+    ``(pk, version, hash, disqualified, overall, rank)``. New cards get their rank
+    before they are inserted; kept rows whose rank changed are rewritten (and so
+    move in the sync order: their rank is visible)."""
+    results = [(("new", i), card.disqualified, card.overall) for i, card in enumerate(new_cards)]
+    results += [(("kept", row[0]), row[3], row[4]) for row in kept]
+    ranks = competition_ranks(results)
+    for i, card in enumerate(new_cards):
+        card.rank = ranks[("new", i)]
+    moved = {row[0]: ranks[("kept", row[0])] for row in kept if row[5] != ranks[("kept", row[0])]}
+    write_ranks(moved, now)
 
 
 def request_scoring(evaluation: Evaluation, *, user):

@@ -8,6 +8,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter, search_smart_sp
 
 from config.sync import UpdatedSinceFilter
 from providers import selectors
+from providers.api.external_ids import ExternalIdFilter
 from providers.api.fields import ecma
 from providers.catalog import load_capability_catalog
 from providers.choices import (
@@ -82,6 +83,7 @@ class ProviderFilter(django_filters.FilterSet):
         validators=[RegexValidator(TAG_PATTERN, message="Tags are lowercase slugs.")],
         help_text="Providers carrying this tag (a lowercase slug).",
     )
+    external_id = ExternalIdFilter()
     updated_since = UpdatedSinceFilter(
         help_text="Only providers changed at or after this instant (ISO 8601), for sync; "
         "combine with `ordering=updated_at`.",

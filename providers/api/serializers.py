@@ -16,6 +16,7 @@ from providers.api.child_serializers import (
     ReferenceSerializer,
     SlaTermSerializer,
 )
+from providers.api.external_ids import ExternalIdsField
 from providers.api.fields import (
     WEBSITE_PATTERN,
     EnumChoiceField,
@@ -61,6 +62,7 @@ class ProviderSummarySerializer(StrictModelSerializer):
     industries = enum_list("IndustryEnum", read_only=True)
     frameworks = enum_list("FrameworkEnum", read_only=True)
     tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    external_ids = ExternalIdsField(read_only=True)
 
     class Meta:
         model = Provider
@@ -75,6 +77,7 @@ class ProviderSummarySerializer(StrictModelSerializer):
             "industries",
             "frameworks",
             "tags",
+            "external_ids",
             "created_at",
             "updated_at",
         ]
@@ -146,6 +149,7 @@ class ProviderSerializer(SchemaRulesMixin, StrictModelSerializer):
         help_text="Your own labels: lowercase slugs.",
     )
     notes = text_field(10000)
+    external_ids = ExternalIdsField()
 
     class Meta:
         model = Provider
@@ -165,6 +169,7 @@ class ProviderSerializer(SchemaRulesMixin, StrictModelSerializer):
             "certifications",
             "tags",
             "notes",
+            "external_ids",
             "created_at",
             "updated_at",
         ]

@@ -53,7 +53,8 @@ from providers.models import Provider
         summary="List providers (compact)",
         description="The organization's providers in their compact form. Filter by the "
         "lists they carry (`service_model`, `industry`, `framework`, `tag`), by "
-        "`soc_model`, `delivery`, offered `capability` code, or `updated_since` for sync "
+        "`soc_model`, `delivery`, offered `capability` code, an id in a connected system "
+        "(`external_id=hubspot:123`), or `updated_since` for sync "
         "(with `ordering=updated_at`; ties are broken by id).",
     ),
     retrieve=extend_schema(
@@ -116,6 +117,8 @@ class ProviderViewSet(
         queryset = super().get_queryset()
         if self.action == "retrieve":
             queryset = selectors.provider_details(queryset)
+        elif self.action in ("list", "sync"):
+            queryset = queryset.prefetch_related("external_ids")
         return queryset
 
     def get_serializer_class(self):

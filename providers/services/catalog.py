@@ -75,6 +75,12 @@ def sync_capability_catalog(
             model.objects.using(using).bulk_create(to_create)
         if to_update:
             model.objects.using(using).bulk_update(to_update, [*_SYNCED_FIELDS, "updated_at"])
+            # A provider's detail shows its offerings' capability names and models,
+            # in catalog order: the providers offering these move in the sync order.
+            provider_model = model._meta.apps.get_model("providers", "Provider")
+            provider_model.objects.using(using).filter(
+                offerings__capability__in=[row.pk for row in to_update]
+            ).update(updated_at=now)
         if stale:
             in_use = set(
                 model.objects.using(using)

@@ -24,7 +24,9 @@ from providers.choices import ImportMode
 from providers.choices import ImportRowAction as RowAction
 from providers.import_format import ImportRow
 from providers.models import Provider
+from providers.services import external_ids
 from providers.services.providers import slug_for_name
+from providers.signals import provider_identity_changed
 
 MAX_IMPORT_ROWS = 1000
 
@@ -38,6 +40,7 @@ class RowResult:
     errors: list[dict] = field(default_factory=list)
     provider: Provider | None = None
     changes: dict[str, Any] = field(default_factory=dict)
+    external_ids: dict[str, str] | None = None  # the whole map to store, when it changes
 
 
 @dataclass
@@ -94,12 +97,12 @@ def import_providers(
             }
         )
     slugs = [_row_slug(row.data) for row in rows]
-    existing = {
-        provider.slug: provider
-        for provider in Provider.objects.filter(
-            organization=organization, slug__in={slug for slug in slugs if slug}
-        )
-    }
+    providers = Provider.objects.filter(
+        organization=organization, slug__in={slug for slug in slugs if slug}
+    )
+    if any(isinstance(row.data, dict) and row.data.get("external_ids") for row in rows):
+        providers = providers.prefetch_related("external_ids")
+    existing = {provider.slug: provider for provider in providers}
     results = []
     for number, (row, slug) in enumerate(zip(rows, slugs, strict=True), start=1):
         result = RowResult(number, slug, RowAction.INVALID, errors=list(row.errors))
@@ -116,20 +119,32 @@ def import_providers(
         if result.errors:
             continue
         data = {k: v for k, v in serializer.validated_data.items() if k != "slug"}
+        ids_changes = data.pop("external_ids", None) or {}
         if instance is None:
             result.action = RowAction.CREATED
             result.provider = Provider(organization=organization, slug=slug, **data)
+            result.external_ids = external_ids.merged({}, ids_changes) or None
         else:
             result.provider = instance
             result.provider_id = instance.pk
             result.changes = {k: v for k, v in data.items() if getattr(instance, k) != v}
-            result.action = RowAction.UPDATED if result.changes else RowAction.UNCHANGED
+            current = external_ids.external_ids_of(instance) if ids_changes else {}
+            if ids_changes and external_ids.merged(current, ids_changes) != current:
+                result.external_ids = external_ids.merged(current, ids_changes)
+            changed = result.changes or result.external_ids is not None
+            result.action = RowAction.UPDATED if changed else RowAction.UNCHANGED
+        try:
+            external_ids.check_count(result.external_ids or {})
+        except ValidationError as exc:
+            result.errors.extend(flatten_errors(exc.detail))
+            result.action, result.external_ids = RowAction.INVALID, None
 
     _supersede_repeats(results)
+    _check_external_id_claims(organization, results)
     report = ImportReport(mode=mode, applied=False, rows=results)
     if report.has_errors and mode == ImportMode.ALL_OR_NOTHING:
         return report
-    _write(report)
+    _write(organization, report)
     report.applied = True
     return report
 
@@ -142,9 +157,37 @@ def _supersede_repeats(results: list[RowResult]) -> None:
             result.action = RowAction.SUPERSEDED
             result.errors = []
             result.changes = {}
+            result.external_ids = None
 
 
-def _write(report: ImportReport) -> None:
+def _check_external_id_claims(organization, results: list[RowResult]) -> None:
+    """An external id names one provider per system: refuse a row claiming one that
+    another row of this import, or another provider, holds (one query)."""
+    claims: dict[tuple[str, str], RowResult] = {}
+    for result in results:
+        if result.action in (RowAction.CREATED, RowAction.UPDATED) and result.external_ids:
+            for claim in result.external_ids.items():
+                other = claims.setdefault(claim, result)
+                if other is not result:
+                    result.errors.append(
+                        _error(
+                            f"external_ids.{claim[0]}",
+                            "unique",
+                            f"Row {other.row} claims the {claim[0]} id '{claim[1]}' too.",
+                        )
+                    )
+    held = external_ids.holders(organization.pk, claims)
+    for claim, holder in held.items():
+        result = claims[claim]
+        if holder.pk != result.provider_id:
+            message = external_ids.conflict_message(*claim, holder)
+            result.errors.append(_error(f"external_ids.{claim[0]}", "unique", message))
+    for result in results:
+        if result.errors and result.action != RowAction.INVALID:
+            result.action, result.external_ids = RowAction.INVALID, None
+
+
+def _write(organization, report: ImportReport) -> None:
     creates = [r.provider for r in report.rows if r.action == RowAction.CREATED]
     updated_rows = [r for r in report.rows if r.action == RowAction.UPDATED]
     now = timezone.now()
@@ -160,11 +203,25 @@ def _write(report: ImportReport) -> None:
                 Provider.objects.bulk_create(creates)
             if updated_rows:
                 Provider.objects.bulk_update([row.provider for row in updated_rows], sorted(fields))
-    except IntegrityError:  # another request created one of these slugs meanwhile
+            ids = {r.slug: r.provider.pk for r in report.rows if r.action == RowAction.CREATED}
+            for row in report.rows:
+                if row.provider_id is None:
+                    row.provider_id = ids.get(row.slug)
+            new_ids = {
+                r.provider_id: r.external_ids for r in report.rows if r.external_ids is not None
+            }
+            if new_ids:
+                external_ids.replace_all(organization.pk, new_ids)
+    except IntegrityError:  # another request took one of these slugs or ids meanwhile
         raise Conflict(
-            "Another request created providers with the same slugs; run the import again."
+            "Another request created providers with the same slugs or external ids; run the "
+            "import again."
         ) from None
-    ids = {r.slug: r.provider.pk for r in report.rows if r.action == RowAction.CREATED}
-    for row in report.rows:
-        if row.provider_id is None:
-            row.provider_id = ids.get(row.slug)
+    # Scorecards show their provider's name and external ids.
+    shown = [
+        row.provider_id
+        for row in updated_rows
+        if "name" in row.changes or row.external_ids is not None
+    ]
+    if shown:
+        provider_identity_changed.send(sender=Provider, provider_ids=shown)

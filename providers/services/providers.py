@@ -1,7 +1,8 @@
 """Writes for providers and their children (offerings, references, SLA terms).
 
 A change to a child also bumps its provider's ``updated_at``, so integrations
-that sync providers on ``(updated_at, id)`` see it.
+that sync providers on ``(updated_at, id)`` see it; a new name or new external
+ids also move the provider's scorecards (``signals.provider_identity_changed``).
 """
 
 import hashlib
@@ -16,6 +17,8 @@ from rest_framework.exceptions import ErrorDetail
 
 from config.exceptions import Conflict
 from providers.models import CapabilityOffering, Provider
+from providers.services import external_ids as external_id_service
+from providers.signals import provider_identity_changed
 
 SLUG_MAX_LENGTH = 80
 
@@ -67,8 +70,10 @@ def touch_provider(provider_id) -> None:
     Provider.objects.filter(pk=provider_id).update(updated_at=timezone.now())
 
 
+@transaction.atomic
 def create_provider(organization, **data) -> Provider:
     """Create a provider; the slug comes from the name when not given (made unique)."""
+    external_ids = data.pop("external_ids", None) or {}
     slug = data.pop("slug", "") or ""
     if not slug:
         slug = unique_slug(organization, data["name"])
@@ -80,10 +85,14 @@ def create_provider(organization, **data) -> Provider:
             provider.save()
     except IntegrityError:  # a concurrent request took the slug
         raise _slug_conflict(slug) from None
+    external_id_service.apply_changes(provider, external_ids)
     return provider
 
 
+@transaction.atomic
 def update_provider(provider: Provider, **data) -> Provider:
+    external_ids = data.pop("external_ids", None) or {}
+    renamed = "name" in data and data["name"] != provider.name
     slug = data.get("slug")
     if (
         slug
@@ -98,6 +107,8 @@ def update_provider(provider: Provider, **data) -> Provider:
             provider.save()
     except IntegrityError:
         raise _slug_conflict(slug) from None
+    if not external_id_service.apply_changes(provider, external_ids) and renamed:
+        provider_identity_changed.send(sender=Provider, provider_ids=[provider.pk])
     return provider
 
 

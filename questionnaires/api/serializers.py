@@ -6,9 +6,10 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.serializers import StrictModelSerializer
+from config.serializers import StrictModelSerializer, StrictSerializer
 from questionnaires import selectors
 from questionnaires.api.documents import SectionDocumentSerializer
+from questionnaires.document_warnings import document_warnings
 from questionnaires.models import Questionnaire, QuestionnaireVersion, VersionStatus
 
 STATUS_HELP = (
@@ -130,6 +131,14 @@ class VersionSerializer(StrictModelSerializer):
         }
 
 
+class DocumentWarningSerializer(StrictSerializer):
+    """Something the document allows but probably did not mean; never refused."""
+
+    field = serializers.CharField(help_text="Path in the document, as in `errors`.")
+    code = serializers.CharField(help_text="E.g. `knockout_unreachable`.")
+    message = serializers.CharField()
+
+
 class VersionDetailSerializer(VersionSerializer):
     """A version with its whole content: `sections` in the document format."""
 
@@ -137,6 +146,11 @@ class VersionDetailSerializer(VersionSerializer):
     sections = serializers.SerializerMethodField(
         help_text="Sections in order with their questions, exactly as in the document "
         "format (and as a draft edit takes them)."
+    )
+    warnings = serializers.SerializerMethodField(
+        help_text="What the content allows but probably did not mean (docs/"
+        "questionnaire-format.md, Warnings), e.g. a knockout only a lead override can "
+        "pass. Shown after an import, an edit or a publish that succeeded, and on every read."
     )
 
     class Meta(VersionSerializer.Meta):
@@ -156,9 +170,23 @@ class VersionDetailSerializer(VersionSerializer):
             "published_at",
             "retired_at",
             "sections",
+            "warnings",
         ]
         read_only_fields = fields
 
+    def _document(self, obj) -> dict:
+        # Built once for both fields: a large version has hundreds of questions.
+        if getattr(self, "_document_of", (None,))[0] is not obj:
+            self._document_of = (obj, selectors.version_document(obj))
+        return self._document_of[1]
+
     @extend_schema_field(SectionDocumentSerializer(many=True))
     def get_sections(self, obj) -> list:
-        return selectors.version_document(obj)["sections"]
+        return self._document(obj)["sections"]
+
+    @extend_schema_field(DocumentWarningSerializer(many=True))
+    def get_warnings(self, obj) -> list:
+        return [
+            {"field": w.path, "code": w.code, "message": w.message}
+            for w in document_warnings(self._document(obj))
+        ]

@@ -47,6 +47,16 @@ class TestCatalogSync:
         assert Capability.objects.get(code="msp.help_desk").name == "Help desk and user support"
         assert Capability.objects.filter(code="vcio.it_budget").exists()
 
+    def test_a_changed_capability_moves_the_providers_offering_it(self):
+        offering = OfferingFactory(capability=capability("msp.help_desk"))
+        bystander = ProviderFactory()
+        Provider.objects.update(updated_at="2020-01-01T00:00:00Z")
+        Capability.objects.filter(code="msp.help_desk").update(name="Old name")
+        sync_capability_catalog()
+        moved = Provider.objects.filter(updated_at__year__gt=2020)
+        assert list(moved.values_list("pk", flat=True)) == [offering.provider_id]
+        assert bystander.pk != offering.provider_id
+
     def test_codes_that_left_the_catalog_go_unless_still_offered(self):
         offered = OfferingFactory(capability=capability("mssp.edr"))
         shorter = [

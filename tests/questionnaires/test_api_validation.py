@@ -104,11 +104,6 @@ RULES = [
         "knockout_threshold",
     ),
     (
-        _set("sections", 0, "questions", 1, "true_score", 0.5),
-        "sections[0].questions[1].pass_threshold",
-        "knockout_unreachable",
-    ),
-    (
         _set("sections", 0, "questions", 1, "weight", 0),
         "sections[0].questions[1].knockout",
         "knockout_unscored",
@@ -235,3 +230,28 @@ def test_publish_of_an_edited_draft_reports_paths_of_the_stored_document(admin_c
     assert errors_of(admin_client.post(url + "publish/")) == {
         ("sections[2].questions", "empty_section")
     }
+
+
+def test_a_knockout_only_an_override_passes_imports_with_a_warning(admin_client):
+    """SCORING.md: an override replaces x, so the lead can still pass this knockout;
+    refusing the document ("every candidate would be disqualified") was untrue."""
+    document = make_document()
+    q(document, 0, 1)["true_score"] = 0.5
+    response = import_json(admin_client, document)
+    assert response.status_code == 201, response.content
+    [warning] = response.json()["warnings"]
+    assert (warning["field"], warning["code"]) == (
+        "sections[0].questions[1].pass_threshold",
+        "knockout_unreachable",
+    )
+    assert "only a lead override can pass" in warning["message"]
+    version = response.json()
+    url = f"/api/v1/questionnaires/{version['questionnaire']}/versions/{version['id']}/"
+    assert admin_client.get(url).json()["warnings"] == [warning]
+    published = admin_client.post(f"{url}publish/")
+    assert published.status_code == 200 and published.json()["warnings"] == [warning]
+
+
+def test_a_document_without_surprises_has_no_warnings(admin_client):
+    response = import_json(admin_client, make_document())
+    assert response.status_code == 201 and response.json()["warnings"] == []

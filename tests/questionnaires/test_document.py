@@ -24,6 +24,7 @@ from questionnaires.document_rules import (
     QUESTION_DEFAULTS,
     SECTION_DEFAULTS,
 )
+from questionnaires.document_warnings import document_warnings
 
 QUESTION_KEYS = [
     "code",
@@ -400,36 +401,6 @@ CASES = {
         "sections[0].questions[0].pass_threshold",
         "out_of_range",
     ),
-    "boolean knockout reachable": (
-        make_doc(
-            {
-                "code": "Q-01",
-                "text": "Q?",
-                "kind": "boolean",
-                "true_score": 0.6,
-                "false_score": 0.2,
-                "knockout": True,
-                "pass_threshold": 0.7,
-            }
-        ),
-        "sections[0].questions[0].pass_threshold",
-        "knockout_unreachable",
-    ),
-    "single_choice knockout reachable": (
-        make_doc(choice(scores=(0.6, 0.3), knockout=True)),
-        "sections[0].questions[0].pass_threshold",
-        "knockout_unreachable",
-    ),
-    "multi_choice knockout reachable": (
-        make_doc(choice(kind="multi_choice", scores=(0.3, 0.3, 0), knockout=True)),
-        "sections[0].questions[0].pass_threshold",
-        "knockout_unreachable",
-    ),
-    "number knockout reachable": (
-        make_doc(number(bands=((10, 0.5), (None, 0.2)), knockout=True, pass_threshold=0.8)),
-        "sections[0].questions[0].pass_threshold",
-        "knockout_unreachable",
-    ),
     "knockout must be scored": (
         make_doc(choice(knockout=True, weight=0), choice("Q-02")),
         "sections[0].questions[0].knockout",
@@ -489,6 +460,50 @@ def test_rule_rejects_its_failing_example(name):
     assert codes(validate_document(doc)) == [(path, code)]
 
 
+# A knockout no answer can pass is allowed (a lead override can pass it), with a warning.
+OVERRIDE_ONLY_KNOCKOUTS = {
+    "boolean knockout only an override passes": (
+        make_doc(
+            {
+                "code": "Q-01",
+                "text": "Q?",
+                "kind": "boolean",
+                "true_score": 0.6,
+                "false_score": 0.2,
+                "knockout": True,
+                "pass_threshold": 0.7,
+            }
+        ),
+        "sections[0].questions[0].pass_threshold",
+        "knockout_unreachable",
+    ),
+    "single_choice knockout only an override passes": (
+        make_doc(choice(scores=(0.6, 0.3), knockout=True)),
+        "sections[0].questions[0].pass_threshold",
+        "knockout_unreachable",
+    ),
+    "multi_choice knockout only an override passes": (
+        make_doc(choice(kind="multi_choice", scores=(0.3, 0.3, 0), knockout=True)),
+        "sections[0].questions[0].pass_threshold",
+        "knockout_unreachable",
+    ),
+    "number knockout only an override passes": (
+        make_doc(number(bands=((10, 0.5), (None, 0.2)), knockout=True, pass_threshold=0.8)),
+        "sections[0].questions[0].pass_threshold",
+        "knockout_unreachable",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(OVERRIDE_ONLY_KNOCKOUTS))
+def test_a_knockout_only_an_override_passes_is_a_warning_not_a_problem(name):
+    doc, path, code = OVERRIDE_ONLY_KNOCKOUTS[name]
+    assert validate_document(doc, for_publish=True) == []
+    warnings = document_warnings(doc)
+    assert codes(warnings) == [(path, code)]
+    assert "only a lead override can pass" in warnings[0].message
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -504,6 +519,7 @@ def test_rule_rejects_its_failing_example(name):
 )  # fmt: skip
 def test_reachable_knockouts_pass(question):
     assert validate_document(make_doc(question), for_publish=True) == []
+    assert document_warnings(make_doc(question)) == []
 
 
 def test_other_tags_are_free():

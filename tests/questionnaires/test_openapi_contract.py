@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from questionnaires.conversion import SEMANTIC_CODES
 from questionnaires.document import document_schema
+from questionnaires.document_warnings import WARNING_CODES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PARTS = {
@@ -104,8 +105,15 @@ def test_semantic_error_codes_are_declared_where_they_apply(schema):
 
 def test_semantic_codes_are_the_documented_rules():
     text = (DOCS / "questionnaire-format.md").read_text(encoding="utf-8")
-    table = text.split("### Semantic rules")[1].split("## Normal form")[0]
+    table = text.split("### Semantic rules")[1].split("### Warnings")[0]
     assert set(re.findall(r"^\| `([a-z_]+)` \|", table, re.M)) == set(SEMANTIC_CODES)
+
+
+def test_warning_codes_are_the_documented_warnings():
+    text = (DOCS / "questionnaire-format.md").read_text(encoding="utf-8")
+    table = text.split("### Warnings")[1].split("## Normal form")[0]
+    assert set(re.findall(r"^\| `([a-z_]+)` \|", table, re.M)) == set(WARNING_CODES)
+    assert not set(WARNING_CODES) & set(SEMANTIC_CODES)  # warnings never refuse
 
 
 def test_version_status_enum_is_named_once(schema):
