@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, Membership, Role
 
@@ -87,3 +88,50 @@ class TestApiTokens:
         assert token.revoked_at is not None
         detail = admin_client.get(f"/api/v1/api-tokens/{created['id']}/").json()
         assert detail["active"] is False
+
+
+@pytest.mark.django_db
+class TestTokenScope:
+    """A token's scope caps its member's role: a read token never writes, whoever owns it."""
+
+    def _read_token_of(self, client):
+        created = client.post("/api/v1/api-tokens/", {"name": "ro", "scope": "read"}, format="json")
+        assert created.status_code == 201, created.content
+        assert created.json()["scope"] == "read"
+        reader = APIClient()
+        reader.credentials(HTTP_AUTHORIZATION=f"Bearer {created.json()['token']}")
+        return reader
+
+    def test_an_admins_read_token_reads_like_the_admin(self, admin_client):
+        reader = self._read_token_of(admin_client)
+        assert reader.get("/api/v1/organization").json()["role"] == "admin"
+        own_tokens = reader.get("/api/v1/api-tokens/").json()["count"]
+        assert own_tokens == admin_client.get("/api/v1/api-tokens/").json()["count"]
+
+    def test_an_admins_read_token_cannot_write(self, admin_client, organization):
+        reader = self._read_token_of(admin_client)
+        before = (Membership.objects.count(), ApiToken.objects.count(), organization.name)
+        member = {"username": "mallory", "role": "admin"}
+        assert reader.post("/api/v1/members/", member, format="json").status_code == 403
+        for scope in ("read", "read_write"):
+            body = {"name": "wider", "scope": scope}
+            assert reader.post("/api/v1/api-tokens/", body, format="json").status_code == 403
+        integration = {"name": "crm", "integration": True}
+        assert reader.post("/api/v1/api-tokens/", integration, format="json").status_code == 403
+        rename = reader.patch("/api/v1/organization", {"name": "Owned"}, format="json")
+        assert rename.status_code == 403
+        assert rename["Content-Type"] == "application/problem+json"
+        own = admin_client.membership.id
+        assert (
+            reader.patch(f"/api/v1/members/{own}/", {"role": "viewer"}, format="json").status_code
+            == 403
+        )
+        token_id = ApiToken.objects.filter(membership=admin_client.membership).first().id
+        assert reader.delete(f"/api/v1/api-tokens/{token_id}/").status_code == 403
+        organization.refresh_from_db()
+        assert (Membership.objects.count(), ApiToken.objects.count(), organization.name) == before
+        assert ApiToken.objects.filter(revoked_at__isnull=False).count() == 0
+
+    def test_a_read_write_token_can_mint_a_read_token(self, evaluator_client):
+        reader = self._read_token_of(evaluator_client)
+        assert reader.get("/api/v1/members/").status_code == 200
