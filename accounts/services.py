@@ -1,7 +1,7 @@
 """Writes for organizations, members and tokens."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -73,13 +73,18 @@ def bootstrap_organization(
 
 @transaction.atomic
 def add_member(organization: Organization, *, username: str, email: str, role: str) -> Membership:
+    """Create a new user account as a member. An existing account is never attached:
+    it may belong to another organization, whose people are not ours to enrol or read
+    (joining with the person's consent is for invitations)."""
     user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(username=username, defaults={"email": email})
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    if Membership.objects.filter(organization=organization, user=user).exists():
+    if Membership.objects.filter(organization=organization, user__username=username).exists():
         raise Conflict("This user is already a member of the organization.")
+    try:
+        with transaction.atomic():
+            user = user_model.objects.create_user(username=username, email=email)
+    except IntegrityError:
+        # Says no more than that the name is taken: not whose it is, nor their email.
+        raise Conflict("This username is taken; choose another one.") from None
     return Membership.objects.create(organization=organization, user=user, role=role)
 
 

@@ -55,6 +55,8 @@ class MembershipViewSet(
 
     @extend_schema(request=s.MembershipCreateSerializer, responses={201: s.MembershipSerializer})
     def create(self, request, *args, **kwargs):
+        """Add a member with a new account. An existing username is a 409 (it is never
+        attached, and nothing about its account is shown)."""
         payload = s.MembershipCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         membership = services.add_member(self.principal.organization, **payload.validated_data)

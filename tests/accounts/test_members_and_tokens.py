@@ -2,6 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, Membership, Role
+from tests.factories import MembershipFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -14,6 +15,49 @@ class TestMembers:
         again = admin_client.post("/api/v1/members/", body, format="json")
         assert again.status_code == 409
         assert again.json()["code"] == "conflict"
+
+    def test_a_new_member_gets_a_new_account_without_a_password(self, admin_client):
+        body = {"username": "newcomer", "email": "new@example.com"}
+        created = admin_client.post("/api/v1/members/", body, format="json")
+        assert created.status_code == 201, created.content
+        user = Membership.objects.get(pk=created.json()["id"]).user
+        assert (user.username, user.email, user.has_usable_password()) == (
+            "newcomer",
+            "new@example.com",
+            False,
+        )
+
+    def test_another_organizations_user_is_never_enrolled_nor_revealed(
+        self, admin_client, other_organization
+    ):
+        outsider = MembershipFactory(
+            organization=other_organization,
+            role=Role.ADMIN,
+            user__username="outsider",
+            user__email="secret@other.example",
+            user__first_name="Olivia",
+        )
+        body = {"username": "outsider", "email": "mine@example.com", "role": "admin"}
+        response = admin_client.post("/api/v1/members/", body, format="json")
+        assert response.status_code == 409
+        assert response["Content-Type"] == "application/problem+json"
+        assert b"secret@other.example" not in response.content
+        assert b"Olivia" not in response.content
+        assert not Membership.objects.filter(
+            organization=admin_client.organization, user=outsider.user
+        ).exists()
+        outsider.user.refresh_from_db()
+        assert outsider.user.email == "secret@other.example"
+        listed = admin_client.get("/api/v1/members/", {"search": "outsider"}).json()
+        assert listed["count"] == 0
+
+    def test_an_account_without_membership_is_not_attached_either(self, admin_client):
+        # A former member of some organization: still somebody else's account.
+        UserFactory(username="former", email="former@elsewhere.example")
+        response = admin_client.post("/api/v1/members/", {"username": "former"}, format="json")
+        assert response.status_code == 409
+        assert b"former@elsewhere.example" not in response.content
+        assert not Membership.objects.filter(user__username="former").exists()
 
     @pytest.mark.parametrize("role", [Role.EVALUATOR, Role.VIEWER])
     def test_non_admins_read_but_cannot_manage(self, make_client, organization, role):
