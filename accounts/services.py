@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
 from config.exceptions import Conflict
@@ -88,16 +88,42 @@ def add_member(organization: Organization, *, username: str, email: str, role: s
     return Membership.objects.create(organization=organization, user=user, role=role)
 
 
+def _locked(membership: Membership) -> Membership:
+    """The membership re-read under a lock on its organization's row.
+
+    Every change to who is an admin takes this lock first, so two admins demoting
+    or removing each other run one after the other, and the second sees the first's
+    outcome instead of a stale count of admins.
+    """
+    Organization.objects.select_for_update().get(pk=membership.organization_id)
+    locked = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    if locked is None:
+        raise NotFound("This member was removed meanwhile.")
+    return locked
+
+
 def _ensure_admin_remains(membership: Membership):
+    # A deactivated user cannot sign in: their admin role does not keep anyone in charge.
     others = Membership.objects.filter(
-        organization_id=membership.organization_id, role=Role.ADMIN
+        organization_id=membership.organization_id, role=Role.ADMIN, user__is_active=True
     ).exclude(pk=membership.pk)
     if not others.exists():
         raise ValidationError({"role": ["An organization must keep at least one admin."]})
 
 
+def _ensure_leads_nothing(membership: Membership):
+    led = membership.led_evaluations.order_by("id").values_list("id", "name")
+    if led:
+        names = ", ".join(f"{pk} ({name})" for pk, name in led)
+        raise Conflict(
+            f"This member leads evaluations {names}: hand each one over to another "
+            "admin (PATCH its lead) before removing them."
+        )
+
+
 @transaction.atomic
 def change_role(membership: Membership, role: str) -> Membership:
+    membership = _locked(membership)
     if membership.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_admin_remains(membership)
     membership.role = role
@@ -107,7 +133,9 @@ def change_role(membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def remove_member(membership: Membership):
+    membership = _locked(membership)
     if membership.role == Role.ADMIN:
         _ensure_admin_remains(membership)
+    _ensure_leads_nothing(membership)
     membership.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     membership.delete()

@@ -63,7 +63,7 @@ class MembershipViewSet(
         return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
-        services.change_role(
+        serializer.instance = services.change_role(
             serializer.instance, serializer.validated_data.get("role", serializer.instance.role)
         )
 

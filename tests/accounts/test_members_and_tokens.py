@@ -2,6 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, Membership, Role
+from tests.evaluations.builders import make_evaluation, make_version
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -80,6 +81,39 @@ class TestMembers:
         assert demote.json()["errors"][0]["field"] == "role"
         assert admin_client.delete(f"/api/v1/members/{own}/").status_code == 400
         assert Membership.objects.get(pk=own).role == Role.ADMIN
+
+    def test_a_deactivated_admin_does_not_count_as_the_remaining_admin(
+        self, admin_client, organization
+    ):
+        MembershipFactory(organization=organization, role=Role.ADMIN, user__is_active=False)
+        own = admin_client.membership.id
+        demote = admin_client.patch(f"/api/v1/members/{own}/", {"role": "viewer"}, format="json")
+        assert demote.status_code == 400
+        assert admin_client.delete(f"/api/v1/members/{own}/").status_code == 400
+        assert Membership.objects.get(pk=own).role == Role.ADMIN
+
+    def test_a_demotion_answers_the_new_role(self, admin_client, organization):
+        other = MembershipFactory(organization=organization, role=Role.ADMIN)
+        url = f"/api/v1/members/{other.id}/"
+        response = admin_client.patch(url, {"role": "evaluator"}, format="json")
+        assert response.status_code == 200
+        assert response.json()["role"] == "evaluator"
+
+    def test_a_member_who_leads_evaluations_is_a_409_naming_them(self, admin_client, organization):
+        lead = MembershipFactory(organization=organization, role=Role.ADMIN)
+        version = make_version(organization)
+        led = [
+            make_evaluation(organization, version, lead=lead, status=status)
+            for status in ("draft", "cancelled")
+        ]
+        response = admin_client.delete(f"/api/v1/members/{lead.id}/")
+        assert response.status_code == 409, response.content
+        assert response["Content-Type"] == "application/problem+json"
+        detail = response.json()["detail"]
+        for evaluation in led:
+            assert f"{evaluation.pk} ({evaluation.name})" in detail
+        assert Membership.objects.filter(pk=lead.pk).exists()
+        assert lead.api_tokens.filter(revoked_at__isnull=False).count() == 0
 
     def test_removing_a_member_revokes_their_tokens(self, admin_client, make_client, organization):
         evaluator = make_client(Role.EVALUATOR, organization)
