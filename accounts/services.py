@@ -121,6 +121,20 @@ def _ensure_leads_nothing(membership: Membership):
         )
 
 
+def ensure_admins_remain_without(user):
+    """Refuse to deactivate the last active admin of any organization.
+
+    Locks every organization the user administers (in id order, so two such calls
+    cannot deadlock), so call it inside the transaction that deactivates the user:
+    a concurrent demotion or removal there waits for that transaction to end.
+    """
+    admin_of = Membership.objects.filter(user=user, role=Role.ADMIN).order_by("organization_id")
+    organizations = admin_of.values_list("organization_id", flat=True)
+    list(Organization.objects.select_for_update().filter(pk__in=list(organizations)).order_by("pk"))
+    for membership in admin_of:
+        _ensure_admin_remains(membership)
+
+
 @transaction.atomic
 def change_role(membership: Membership, role: str) -> Membership:
     membership = _locked(membership)
