@@ -108,7 +108,7 @@ def _ensure_admin_remains(membership: Membership):
         organization_id=membership.organization_id, role=Role.ADMIN, user__is_active=True
     ).exclude(pk=membership.pk)
     if not others.exists():
-        raise ValidationError({"role": ["An organization must keep at least one admin."]})
+        raise ValidationError({"role": ["An organization must keep at least one active admin."]})
 
 
 def _ensure_leads_nothing(membership: Membership):

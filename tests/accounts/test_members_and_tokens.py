@@ -89,6 +89,7 @@ class TestMembers:
         own = admin_client.membership.id
         demote = admin_client.patch(f"/api/v1/members/{own}/", {"role": "viewer"}, format="json")
         assert demote.status_code == 400
+        assert "active admin" in demote.json()["errors"][0]["message"]
         assert admin_client.delete(f"/api/v1/members/{own}/").status_code == 400
         assert Membership.objects.get(pk=own).role == Role.ADMIN
 
