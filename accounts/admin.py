@@ -1,6 +1,38 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from rest_framework.exceptions import ValidationError
 
+from accounts import services
 from accounts.models import ApiToken, Membership, Organization
+
+
+class GuardedUserChangeForm(UserChangeForm):
+    """Operators deactivate users here: never the last active admin of an organization."""
+
+    def clean_is_active(self):
+        is_active = self.cleaned_data["is_active"]
+        if self.instance.pk and self.instance.is_active and not is_active:
+            # The admin's change view is one transaction, so the organization locks
+            # taken here hold until the deactivation is saved.
+            try:
+                services.ensure_admins_remain_without(self.instance)
+            except ValidationError:
+                raise forms.ValidationError(
+                    "This user is the last active admin of an organization: "
+                    "make another member admin first."
+                ) from None
+        return is_active
+
+
+class GuardedUserAdmin(UserAdmin):
+    form = GuardedUserChangeForm
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), GuardedUserAdmin)
 
 
 class MembershipInline(admin.TabularInline):

@@ -2,7 +2,8 @@
 
 Every API request resolves to one Principal. Integration keys act for the
 organization: a ``read`` key reads like a viewer; a ``read_write`` key may also
-write wherever a view allows integration writes.
+write wherever a view allows integration writes. A personal token acts with its
+member's role, and a ``read`` personal token only reads (with that role).
 """
 
 from dataclasses import dataclass
@@ -24,6 +25,11 @@ class Principal:
     @property
     def is_integration(self) -> bool:
         return self.token is not None and self.token.membership_id is None
+
+    @property
+    def read_only(self) -> bool:
+        """A read-scoped token: safe methods only, whatever the role."""
+        return self.token is not None and self.token.scope == TokenScope.READ
 
     @property
     def user(self):

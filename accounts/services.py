@@ -1,9 +1,9 @@
 """Writes for organizations, members and tokens."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
 from config.exceptions import Conflict
@@ -80,26 +80,71 @@ def bootstrap_organization(
 
 @transaction.atomic
 def add_member(organization: Organization, *, username: str, email: str, role: str) -> Membership:
+    """Create a new user account as a member. An existing account is never attached:
+    it may belong to another organization, whose people are not ours to enrol or read
+    (joining with the person's consent is for invitations)."""
     user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(username=username, defaults={"email": email})
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    if Membership.objects.filter(organization=organization, user=user).exists():
+    if Membership.objects.filter(organization=organization, user__username=username).exists():
         raise Conflict("This user is already a member of the organization.")
+    try:
+        with transaction.atomic():
+            user = user_model.objects.create_user(username=username, email=email)
+    except IntegrityError:
+        # Says no more than that the name is taken: not whose it is, nor their email.
+        raise Conflict("This username is taken; choose another one.") from None
     return Membership.objects.create(organization=organization, user=user, role=role)
 
 
+def _locked(membership: Membership) -> Membership:
+    """The membership re-read under a lock on its organization's row.
+
+    Every change to who is an admin takes this lock first, so two admins demoting
+    or removing each other run one after the other, and the second sees the first's
+    outcome instead of a stale count of admins.
+    """
+    Organization.objects.select_for_update().get(pk=membership.organization_id)
+    locked = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    if locked is None:
+        raise NotFound("This member was removed meanwhile.")
+    return locked
+
+
 def _ensure_admin_remains(membership: Membership):
+    # A deactivated user cannot sign in: their admin role does not keep anyone in charge.
     others = Membership.objects.filter(
-        organization_id=membership.organization_id, role=Role.ADMIN
+        organization_id=membership.organization_id, role=Role.ADMIN, user__is_active=True
     ).exclude(pk=membership.pk)
     if not others.exists():
-        raise ValidationError({"role": ["An organization must keep at least one admin."]})
+        raise ValidationError({"role": ["An organization must keep at least one active admin."]})
+
+
+def _ensure_leads_nothing(membership: Membership):
+    led = membership.led_evaluations.order_by("id").values_list("id", "name")
+    if led:
+        names = ", ".join(f"{pk} ({name})" for pk, name in led)
+        raise Conflict(
+            f"This member leads evaluations {names}: hand each one over to another "
+            "admin (PATCH its lead) before removing them."
+        )
+
+
+def ensure_admins_remain_without(user):
+    """Refuse to deactivate the last active admin of any organization.
+
+    Locks every organization the user administers (in id order, so two such calls
+    cannot deadlock), so call it inside the transaction that deactivates the user:
+    a concurrent demotion or removal there waits for that transaction to end.
+    """
+    admin_of = Membership.objects.filter(user=user, role=Role.ADMIN).order_by("organization_id")
+    organizations = admin_of.values_list("organization_id", flat=True)
+    list(Organization.objects.select_for_update().filter(pk__in=list(organizations)).order_by("pk"))
+    for membership in admin_of:
+        _ensure_admin_remains(membership)
 
 
 @transaction.atomic
 def change_role(membership: Membership, role: str) -> Membership:
+    membership = _locked(membership)
     if membership.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_admin_remains(membership)
     membership.role = role
@@ -109,7 +154,9 @@ def change_role(membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def remove_member(membership: Membership):
+    membership = _locked(membership)
     if membership.role == Role.ADMIN:
         _ensure_admin_remains(membership)
+    _ensure_leads_nothing(membership)
     membership.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     membership.delete()

@@ -62,7 +62,13 @@ class ApiTokenSerializer(StrictModelSerializer):
 
 class ApiTokenCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
-    scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ_WRITE)
+    scope = serializers.ChoiceField(
+        choices=TokenScope.choices,
+        default=TokenScope.READ_WRITE,
+        help_text="`read`: GET only, for personal tokens and integration keys alike (a personal "
+        "token reads what its member reads). `read_write`: a personal token acts with its "
+        "member's role; an integration key writes where integrations may.",
+    )
     integration = serializers.BooleanField(
         default=False,
         help_text="Create an organization-level integration key (admins only) instead of a "

@@ -55,13 +55,15 @@ class MembershipViewSet(
 
     @extend_schema(request=s.MembershipCreateSerializer, responses={201: s.MembershipSerializer})
     def create(self, request, *args, **kwargs):
+        """Add a member with a new account. An existing username is a 409 (it is never
+        attached, and nothing about its account is shown)."""
         payload = s.MembershipCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         membership = services.add_member(self.principal.organization, **payload.validated_data)
         return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
-        services.change_role(
+        serializer.instance = services.change_role(
             serializer.instance, serializer.validated_data.get("role", serializer.instance.role)
         )
 

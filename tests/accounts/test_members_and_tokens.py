@@ -1,6 +1,9 @@
 import pytest
+from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, Membership, Role
+from tests.evaluations.builders import make_evaluation, make_version
+from tests.factories import MembershipFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -13,6 +16,49 @@ class TestMembers:
         again = admin_client.post("/api/v1/members/", body, format="json")
         assert again.status_code == 409
         assert again.json()["code"] == "conflict"
+
+    def test_a_new_member_gets_a_new_account_without_a_password(self, admin_client):
+        body = {"username": "newcomer", "email": "new@example.com"}
+        created = admin_client.post("/api/v1/members/", body, format="json")
+        assert created.status_code == 201, created.content
+        user = Membership.objects.get(pk=created.json()["id"]).user
+        assert (user.username, user.email, user.has_usable_password()) == (
+            "newcomer",
+            "new@example.com",
+            False,
+        )
+
+    def test_another_organizations_user_is_never_enrolled_nor_revealed(
+        self, admin_client, other_organization
+    ):
+        outsider = MembershipFactory(
+            organization=other_organization,
+            role=Role.ADMIN,
+            user__username="outsider",
+            user__email="secret@other.example",
+            user__first_name="Olivia",
+        )
+        body = {"username": "outsider", "email": "mine@example.com", "role": "admin"}
+        response = admin_client.post("/api/v1/members/", body, format="json")
+        assert response.status_code == 409
+        assert response["Content-Type"] == "application/problem+json"
+        assert b"secret@other.example" not in response.content
+        assert b"Olivia" not in response.content
+        assert not Membership.objects.filter(
+            organization=admin_client.organization, user=outsider.user
+        ).exists()
+        outsider.user.refresh_from_db()
+        assert outsider.user.email == "secret@other.example"
+        listed = admin_client.get("/api/v1/members/", {"search": "outsider"}).json()
+        assert listed["count"] == 0
+
+    def test_an_account_without_membership_is_not_attached_either(self, admin_client):
+        # A former member of some organization: still somebody else's account.
+        UserFactory(username="former", email="former@elsewhere.example")
+        response = admin_client.post("/api/v1/members/", {"username": "former"}, format="json")
+        assert response.status_code == 409
+        assert b"former@elsewhere.example" not in response.content
+        assert not Membership.objects.filter(user__username="former").exists()
 
     @pytest.mark.parametrize("role", [Role.EVALUATOR, Role.VIEWER])
     def test_non_admins_read_but_cannot_manage(self, make_client, organization, role):
@@ -35,6 +81,40 @@ class TestMembers:
         assert demote.json()["errors"][0]["field"] == "role"
         assert admin_client.delete(f"/api/v1/members/{own}/").status_code == 400
         assert Membership.objects.get(pk=own).role == Role.ADMIN
+
+    def test_a_deactivated_admin_does_not_count_as_the_remaining_admin(
+        self, admin_client, organization
+    ):
+        MembershipFactory(organization=organization, role=Role.ADMIN, user__is_active=False)
+        own = admin_client.membership.id
+        demote = admin_client.patch(f"/api/v1/members/{own}/", {"role": "viewer"}, format="json")
+        assert demote.status_code == 400
+        assert "active admin" in demote.json()["errors"][0]["message"]
+        assert admin_client.delete(f"/api/v1/members/{own}/").status_code == 400
+        assert Membership.objects.get(pk=own).role == Role.ADMIN
+
+    def test_a_demotion_answers_the_new_role(self, admin_client, organization):
+        other = MembershipFactory(organization=organization, role=Role.ADMIN)
+        url = f"/api/v1/members/{other.id}/"
+        response = admin_client.patch(url, {"role": "evaluator"}, format="json")
+        assert response.status_code == 200
+        assert response.json()["role"] == "evaluator"
+
+    def test_a_member_who_leads_evaluations_is_a_409_naming_them(self, admin_client, organization):
+        lead = MembershipFactory(organization=organization, role=Role.ADMIN)
+        version = make_version(organization)
+        led = [
+            make_evaluation(organization, version, lead=lead, status=status)
+            for status in ("draft", "cancelled")
+        ]
+        response = admin_client.delete(f"/api/v1/members/{lead.id}/")
+        assert response.status_code == 409, response.content
+        assert response["Content-Type"] == "application/problem+json"
+        detail = response.json()["detail"]
+        for evaluation in led:
+            assert f"{evaluation.pk} ({evaluation.name})" in detail
+        assert Membership.objects.filter(pk=lead.pk).exists()
+        assert lead.api_tokens.filter(revoked_at__isnull=False).count() == 0
 
     def test_removing_a_member_revokes_their_tokens(self, admin_client, make_client, organization):
         evaluator = make_client(Role.EVALUATOR, organization)
@@ -87,3 +167,50 @@ class TestApiTokens:
         assert token.revoked_at is not None
         detail = admin_client.get(f"/api/v1/api-tokens/{created['id']}/").json()
         assert detail["active"] is False
+
+
+@pytest.mark.django_db
+class TestTokenScope:
+    """A token's scope caps its member's role: a read token never writes, whoever owns it."""
+
+    def _read_token_of(self, client):
+        created = client.post("/api/v1/api-tokens/", {"name": "ro", "scope": "read"}, format="json")
+        assert created.status_code == 201, created.content
+        assert created.json()["scope"] == "read"
+        reader = APIClient()
+        reader.credentials(HTTP_AUTHORIZATION=f"Bearer {created.json()['token']}")
+        return reader
+
+    def test_an_admins_read_token_reads_like_the_admin(self, admin_client):
+        reader = self._read_token_of(admin_client)
+        assert reader.get("/api/v1/organization").json()["role"] == "admin"
+        own_tokens = reader.get("/api/v1/api-tokens/").json()["count"]
+        assert own_tokens == admin_client.get("/api/v1/api-tokens/").json()["count"]
+
+    def test_an_admins_read_token_cannot_write(self, admin_client, organization):
+        reader = self._read_token_of(admin_client)
+        before = (Membership.objects.count(), ApiToken.objects.count(), organization.name)
+        member = {"username": "mallory", "role": "admin"}
+        assert reader.post("/api/v1/members/", member, format="json").status_code == 403
+        for scope in ("read", "read_write"):
+            body = {"name": "wider", "scope": scope}
+            assert reader.post("/api/v1/api-tokens/", body, format="json").status_code == 403
+        integration = {"name": "crm", "integration": True}
+        assert reader.post("/api/v1/api-tokens/", integration, format="json").status_code == 403
+        rename = reader.patch("/api/v1/organization", {"name": "Owned"}, format="json")
+        assert rename.status_code == 403
+        assert rename["Content-Type"] == "application/problem+json"
+        own = admin_client.membership.id
+        assert (
+            reader.patch(f"/api/v1/members/{own}/", {"role": "viewer"}, format="json").status_code
+            == 403
+        )
+        token_id = ApiToken.objects.filter(membership=admin_client.membership).first().id
+        assert reader.delete(f"/api/v1/api-tokens/{token_id}/").status_code == 403
+        organization.refresh_from_db()
+        assert (Membership.objects.count(), ApiToken.objects.count(), organization.name) == before
+        assert ApiToken.objects.filter(revoked_at__isnull=False).count() == 0
+
+    def test_a_read_write_token_can_mint_a_read_token(self, evaluator_client):
+        reader = self._read_token_of(evaluator_client)
+        assert reader.get("/api/v1/members/").status_code == 200
