@@ -8,7 +8,7 @@ within the limit, so of N simultaneous requests exactly ``limit`` pass.
 Windows are fixed (``duration`` seconds from the epoch); ``Retry-After`` is the
 time left in the current one.
 
-Buckets (docs: README "Rate limits"):
+Buckets (README, "Retries and idempotency"):
 
 - anonymous requests: the client address, taking ``TRUSTED_PROXY_COUNT``
   (DRF ``NUM_PROXIES``) proxies into account, so a made-up ``X-Forwarded-For``
@@ -26,6 +26,7 @@ does not add a connect timeout to every request.
 import logging
 import time
 
+from redis.exceptions import RedisError
 from rest_framework import throttling
 
 from accounts.models import ApiToken
@@ -41,16 +42,8 @@ EXPIRY_SLACK_SECONDS = 60
 _cache_down_until = 0.0
 
 
-def _cache_errors() -> tuple[type[Exception], ...]:
-    errors: tuple[type[Exception], ...] = (OSError,)
-    try:
-        from redis.exceptions import RedisError
-    except ImportError:  # no Redis client installed: only the in-process cache
-        return errors
-    return (*errors, RedisError)
-
-
-CACHE_ERRORS = _cache_errors()
+# What Django's Redis cache raises when Redis is down, refuses or times out.
+CACHE_ERRORS = (RedisError, OSError)
 
 
 class AtomicWindowMixin:
