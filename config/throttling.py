@@ -5,8 +5,9 @@ concurrent requests all read the same history and all pass. Here each request
 increments a counter in the cache (``add`` then ``incr``, both atomic in Redis
 and in the in-process cache), and the request is allowed when its own count is
 within the limit, so of N simultaneous requests exactly ``limit`` pass.
-Windows are fixed (``duration`` seconds from the epoch); ``Retry-After`` is the
-time left in the current one.
+Windows are fixed (``duration`` seconds from the epoch), so a client may spend
+one window's limit at its end and the next one's right after; ``Retry-After``
+is the time left in the current window.
 
 Buckets (README, "Retries and idempotency"):
 
