@@ -60,8 +60,11 @@ fuzz: setup
 audit: setup
 	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements.lock --progress-spinner off
 
+# Every queue by default; `make worker QUEUES=webhooks` runs a worker for one of
+# them (celery: sweeper, maintenance, pings; scoring; reports; webhooks).
+QUEUES ?= celery,scoring,reports,webhooks
 worker: setup
-	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 -Q $(QUEUES)
 
 beat: setup
 	$(BIN)/celery -A config beat --loglevel=INFO

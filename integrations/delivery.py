@@ -53,8 +53,9 @@ def backoff_seconds(attempt_number: int, rng: random.Random | None = None) -> fl
     """Exponential backoff with "equal jitter": uniform in [ceiling / 2, ceiling].
 
     The ceiling doubles per attempt from ``WEBHOOK_BACKOFF_BASE_SECONDS`` up to
-    ``WEBHOOK_BACKOFF_MAX_SECONDS``, which stays far below the broker's
-    visibility timeout (a countdown longer than that would be delivered twice).
+    ``WEBHOOK_BACKOFF_MAX_SECONDS``; the settings keep that plus the task's time
+    limit below the broker's visibility timeout (jobs/timeouts.py), or a waiting
+    retry would be delivered twice.
     """
     ceiling = backoff_ceiling(attempt_number)
     return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)

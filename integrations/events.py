@@ -14,13 +14,17 @@ event's ``data`` is shaped (``integrations.api.event_schemas`` documents them).
 """
 
 import json
+import logging
 import uuid
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from integrations.models import Delivery, Event, Webhook
+
+log = logging.getLogger(__name__)
 
 PAYLOAD_VERSION = 1
 
@@ -105,15 +109,22 @@ def emit_many(organization, event_type: str, items: list[dict]) -> list[Event]:
 
 
 def enqueue(delivery_ids: list[int], countdown: float | None = None):
-    """Queue delivery tasks once the current transaction commits."""
+    """Queue delivery tasks once the current transaction commits.
+
+    A broker that is down does not fail the change that caused the event: the
+    deliveries stay pending and ``maintenance`` queues them again once overdue.
+    """
     from integrations import tasks
 
     def send():
-        for delivery_id in delivery_ids:
-            if countdown:
-                tasks.deliver_webhook.apply_async((delivery_id,), countdown=countdown)
-            else:
-                tasks.deliver_webhook.delay(delivery_id)
+        try:
+            for delivery_id in delivery_ids:
+                if countdown:
+                    tasks.deliver_webhook.apply_async((delivery_id,), countdown=countdown)
+                else:
+                    tasks.deliver_webhook.delay(delivery_id)
+        except KombuError as exc:
+            log.warning("webhook deliveries not queued, maintenance will retry: %s", exc)
 
     transaction.on_commit(send)
 

@@ -1,11 +1,17 @@
 """Celery tasks of the integrations app. Thin: they take ids and call one service."""
 
 from celery import shared_task
+from django.conf import settings
 
 from integrations import delivery, maintenance
 
 
-@shared_task(name="integrations.tasks.deliver_webhook", soft_time_limit=90, time_limit=120)
+@shared_task(
+    name="integrations.tasks.deliver_webhook",
+    # An attempt takes seconds; the limit enters the broker's visibility timeout.
+    soft_time_limit=settings.WEBHOOK_TASK_TIME_LIMIT * 3 // 4,
+    time_limit=settings.WEBHOOK_TASK_TIME_LIMIT,
+)
 def deliver_webhook(delivery_id: int):
     """Make the next attempt of one delivery. Safe to run twice (the delivery is claimed)."""
     task = deliver_webhook.request

@@ -40,3 +40,11 @@ def test_commands_run_the_real_processes():
     assert "gunicorn config.wsgi" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A config worker")
     assert services["beat"]["command"].startswith("celery -A config beat")
+
+
+def test_the_worker_consumes_every_queue(settings):
+    command = compose()["services"]["worker"]["command"]
+    queues = re.search(r"-Q (\S+)", command).group(1).split(",")
+    assert sorted(queues) == sorted(queue.name for queue in settings.CELERY_TASK_QUEUES)
+    makefile = (ROOT / "Makefile").read_text()
+    assert f"QUEUES ?= {','.join(queues)}" in makefile

@@ -8,6 +8,9 @@ that ``manage.py check --deploy`` expects.
 from pathlib import Path
 
 import environ
+from kombu import Queue
+
+from jobs import timeouts as job_timeouts
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -84,6 +87,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Only the rate limits use the cache, and they let requests through
+            # when it fails (config/throttling.py): fail fast, never hang a request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -131,9 +137,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.CallerRateThrottle",
     ],
+    # Proxies in front of the app that append to X-Forwarded-For; 0 means the
+    # client address is the connection's, whatever the header claims.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="60/minute"),
         "user": env.str("THROTTLE_USER", default="1200/minute"),
@@ -171,6 +180,19 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Webhooks (integrations). Outside development, targets must be https and resolve
+# to public addresses only (checked on save and before every attempt).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=DEBUG)
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+# Retry n waits between half and all of min(MAX, BASE * 2**(n-1)) seconds; the
+# broker's visibility timeout is derived to outlast MAX (see below).
+WEBHOOK_BACKOFF_BASE_SECONDS = env.int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env.int("WEBHOOK_BACKOFF_MAX_SECONDS", default=900)
+WEBHOOK_SECRET_GRACE_SECONDS = env.int("WEBHOOK_SECRET_GRACE_SECONDS", default=24 * 3600)
+WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
+
 # Celery. Without a broker the tasks run inline and their errors propagate, so a
 # bare `make run` behaves like the real stack minus the queue.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -183,18 +205,78 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# One queue per kind of work, so a backlog of one (say, webhook deliveries) never
+# waits in front of another (a scoring job). A worker consumes every queue unless
+# told otherwise (`-Q`); the sweeper, maintenance and pings use "celery".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "scoring", "reports", "webhooks")]
+CELERY_TASK_ROUTES = {
+    "evaluations.tasks.score_evaluation": {"queue": "scoring"},
+    "evaluations.tasks_reports.generate_report": {"queue": "reports"},
+    "integrations.tasks.deliver_webhook": {"queue": "webhooks"},
+}
+
+# Timeouts, in the order jobs/timeouts.py explains: a task ends before the broker
+# redelivers it, and a killed worker's job is redelivered before the sweeper
+# fails it. Unset values are derived from the others; inconsistent ones are
+# refused here, so no process (web, worker, beat) starts with them.
+JOB_TIMEOUT_MARGIN_SECONDS = env.int("JOB_TIMEOUT_MARGIN_SECONDS", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
-# Redis redelivers an unacknowledged task after this long. It must outlast the
-# longest task and any countdown we schedule, or a slow task would run twice.
-# Workers sweep for such abandoned messages every 10 s (one scan per sweep), so
-# a task whose worker was killed comes back within visibility timeout + 10 s.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int(
+    "CELERY_TASK_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT * 9 // 10
+)
+# A delivery attempt needs seconds (connect + read timeouts), never the full task limit.
+WEBHOOK_TASK_TIME_LIMIT = min(120, CELERY_TASK_TIME_LIMIT)
+# Workers sweep for the messages of dead workers this often (one scan per sweep).
+UNACKED_RESTORE_INTERVAL = 10
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT",
+    default=job_timeouts.minimum_visibility_timeout(
+        task_time_limit=CELERY_TASK_TIME_LIMIT,
+        webhook_task_time_limit=WEBHOOK_TASK_TIME_LIMIT,
+        webhook_backoff_max=WEBHOOK_BACKOFF_MAX_SECONDS,
+        margin=JOB_TIMEOUT_MARGIN_SECONDS,
+    ),
+)
+JOB_SWEEP_INTERVAL_SECONDS = env.float("JOB_SWEEP_INTERVAL_SECONDS", default=60.0)
+# The sweeper sends again a job still "pending" this long after its last send
+# (the message may be lost; copies are dropped). It fails a job "running" this
+# long after its last heartbeat, or still "pending" this long after it was created.
+JOB_RESEND_AFTER_SECONDS = env.int("JOB_RESEND_AFTER_SECONDS", default=60)
+JOB_STALE_AFTER_SECONDS = env.int(
+    "JOB_STALE_AFTER_SECONDS",
+    default=job_timeouts.minimum_stale_after(
+        visibility_timeout=CELERY_VISIBILITY_TIMEOUT,
+        unacked_restore_interval=UNACKED_RESTORE_INTERVAL,
+        task_time_limit=CELERY_TASK_TIME_LIMIT,
+        resend_after=JOB_RESEND_AFTER_SECONDS,
+        sweep_interval=JOB_SWEEP_INTERVAL_SECONDS,
+        margin=JOB_TIMEOUT_MARGIN_SECONDS,
+    ),
+)
+_timeout_problems = job_timeouts.problems(
+    job_timeouts.Timeouts(
+        task_time_limit=CELERY_TASK_TIME_LIMIT,
+        task_soft_time_limit=CELERY_TASK_SOFT_TIME_LIMIT,
+        webhook_task_time_limit=WEBHOOK_TASK_TIME_LIMIT,
+        webhook_backoff_max=WEBHOOK_BACKOFF_MAX_SECONDS,
+        visibility_timeout=CELERY_VISIBILITY_TIMEOUT,
+        unacked_restore_interval=UNACKED_RESTORE_INTERVAL,
+        stale_after=JOB_STALE_AFTER_SECONDS,
+        resend_after=JOB_RESEND_AFTER_SECONDS,
+        sweep_interval=JOB_SWEEP_INTERVAL_SECONDS,
+        margin=JOB_TIMEOUT_MARGIN_SECONDS,
+    )
+)
+if _timeout_problems:
+    raise environ.ImproperlyConfigured("Inconsistent timeouts: " + " ".join(_timeout_problems))
+
 # Socket timeouts keep a dead or half-open broker from blocking a publish (and
 # the request making it) forever; the publish itself is retried briefly, then
 # jobs.dispatch leaves the job pending for the sweeper to send again.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-    "unacked_restore_interval": 10,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": UNACKED_RESTORE_INTERVAL,
     "unacked_restore_throttle": 1,
     "socket_connect_timeout": 5,
     "socket_timeout": 10,
@@ -206,11 +288,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-jobs": {
         "task": "jobs.tasks.sweep_stale_jobs",
-        "schedule": env.float("JOB_SWEEP_INTERVAL_SECONDS", default=60.0),
+        "schedule": JOB_SWEEP_INTERVAL_SECONDS,
     },
     # Expired idempotency keys, old tombstones and webhook logs; lost deliveries re-queued.
     "integrations-maintenance": {"task": "integrations.tasks.maintenance", "schedule": 300.0},
@@ -219,25 +300,6 @@ CELERY_BEAT_SCHEDULE = {
 # behind a cursor that has already passed it; tombstones are kept this long.
 SYNC_SETTLE_SECONDS = env.float("SYNC_SETTLE_SECONDS", default=5.0)
 SYNC_TOMBSTONE_RETENTION_DAYS = env.int("SYNC_TOMBSTONE_RETENTION_DAYS", default=90)
-# The sweeper fails a job "running" this long after its last heartbeat, or still
-# "pending" this long after it was created; it sends again a job still pending
-# this long after its last send (the message may be lost; copies are dropped).
-JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=900)
-JOB_RESEND_AFTER_SECONDS = env.int("JOB_RESEND_AFTER_SECONDS", default=60)
-
-# Webhooks (integrations). Outside development, targets must be https and resolve
-# to public addresses only (checked on save and before every attempt).
-WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=DEBUG)
-WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)
-WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
-WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
-# Retry n waits between half and all of min(MAX, BASE * 2**(n-1)) seconds. MAX must
-# stay well below the broker's visibility timeout (3600 s), or a waiting retry
-# would be delivered twice.
-WEBHOOK_BACKOFF_BASE_SECONDS = env.int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
-WEBHOOK_BACKOFF_MAX_SECONDS = env.int("WEBHOOK_BACKOFF_MAX_SECONDS", default=900)
-WEBHOOK_SECRET_GRACE_SECONDS = env.int("WEBHOOK_SECRET_GRACE_SECONDS", default=24 * 3600)
-WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {

@@ -6,12 +6,7 @@ persistence, so its restart also loses whatever was queued. A real worker with
 embedded beat sweeps every second; the sweeper sends the pending job again.
 """
 
-import shutil
-import socket
-import subprocess
-
 import pytest
-import redis
 
 from accounts.models import Role
 from evaluations.models import Scorecard
@@ -19,52 +14,15 @@ from jobs import services, tasks
 from jobs.models import Job, JobStatus
 from tests.evaluations.test_scoring_task import build
 from tests.jobs.workers import start_worker, stop, tail, wait_for
-from tests.services import require, require_postgres
-
-
-class PrivateRedis:
-    """A throwaway redis-server that can be stopped and started on the same port."""
-
-    def __init__(self, directory):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.directory = directory
-        self.process = None
-
-    def start(self):
-        options = {"port": self.port, "bind": "127.0.0.1", "save": "", "appendonly": "no"}
-        command = [shutil.which("redis-server"), "--dir", str(self.directory)]
-        for name, value in options.items():
-            command += [f"--{name}", str(value)]
-        self.process = subprocess.Popen(  # noqa: S603 (the system's redis-server)
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=1)
-        assert wait_for(lambda: self.answers(client), 10, interval=0.05), "redis did not start"
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-    @staticmethod
-    def answers(client) -> bool:
-        try:
-            return client.ping()
-        except redis.ConnectionError:
-            return False
+from tests.private_redis import running_private_redis, use_broker
+from tests.services import require_postgres
 
 
 @pytest.fixture
 def private_redis(tmp_path):
     require_postgres()  # the worker process shares the test database
-    require(shutil.which("redis-server") is not None, "redis-server is not installed")
-    server = PrivateRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
+    with running_private_redis(tmp_path) as server:
+        yield server
 
 
 @pytest.fixture
@@ -72,18 +30,11 @@ def publish_to_private_redis(private_redis):
     """This process publishes to the private Redis instead of running tasks inline."""
     from config.celery import app
 
-    def use(broker_url, eager):
-        # Forget the pools made for the previous broker, as Celery does after a fork.
-        app._pool = None
-        app.amqp._producer_pool = None
-        app.conf.broker_url = broker_url
-        app.conf.task_always_eager = eager
-
     previous = (app.conf.broker_url, app.conf.task_always_eager)
-    use(private_redis.url, False)
+    use_broker(private_redis.url, False)
     yield
     app.pool.force_close_all()  # the private broker's connections, never used again
-    use(*previous)
+    use_broker(*previous)
 
 
 @pytest.mark.worker

@@ -76,10 +76,10 @@ class TestJobLifecycle:
         jobs = {job.pk: job for job in Job.objects.all()}
         assert jobs[stuck.pk].status == "failed" and jobs[stuck.pk].finished_at is not None
         assert jobs[stuck.pk].error.startswith(
-            "The job stopped reporting progress for 900 seconds (its worker probably died)"
+            "The job stopped reporting progress for 1750 seconds (its worker probably died)"
         )
         assert jobs[never_started.pk].status == "failed"
-        assert jobs[never_started.pk].error.startswith("No worker started the job within 900")
+        assert jobs[never_started.pk].error.startswith("No worker started the job within 1750")
         assert (jobs[fresh.pk].status, jobs[done.pk].status) == ("pending", "succeeded")
 
     def test_sweeper_resends_jobs_left_pending(self, organization, settings):

@@ -3,7 +3,8 @@ another worker and completes, with exactly one scorecard version per candidate.
 
 Runs real `celery worker` processes against Redis and the test database
 (PostgreSQL), with a short broker visibility timeout so the unacknowledged
-message comes back within seconds instead of an hour.
+message comes back within seconds instead of 18 minutes. The settings refuse a
+visibility timeout shorter than the task limits, so those shrink with it.
 """
 
 import signal
@@ -16,7 +17,12 @@ from jobs.models import Job, JobStatus
 from tests.jobs.workers import start_worker, stop, wait_for
 from tests.services import require_postgres, require_redis
 
-SHORT_VISIBILITY = {"CELERY_VISIBILITY_TIMEOUT": "5"}
+SHORT_VISIBILITY = {
+    "CELERY_VISIBILITY_TIMEOUT": "20",
+    "CELERY_TASK_TIME_LIMIT": "15",
+    "WEBHOOK_BACKOFF_MAX_SECONDS": "4",
+    "JOB_TIMEOUT_MARGIN_SECONDS": "1",
+}
 
 
 @pytest.mark.worker
