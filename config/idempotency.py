@@ -11,7 +11,9 @@ every tenant viewset's create; explicit uses of the mixin stay valid.
 - The first request with a key claims it, runs, and a successful (2xx) response
   is stored: status, body and the ``Location``/``ETag`` headers.
 - Same key, same request (method, path, query and body; JSON compared after
-  parsing, so whitespace and key order do not matter): the stored response is
+  parsing, so whitespace and key order do not matter; forms and uploads by
+  their fields and their files' names, types and contents, hashed in chunks, so
+  every upload size the endpoint accepts works with a key): the stored response is
   replayed, with ``Idempotent-Replayed: true``, and nothing runs again.
 - Same key, different request: **422** ``idempotency_key_reused``.
 - Same key while the first request is still running: **409**
@@ -29,8 +31,8 @@ import json
 import re
 from datetime import timedelta
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.http.request import RawPostDataException
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
@@ -84,14 +86,38 @@ def _principal_key(request) -> str:
     return f"user:{request.user.pk}"
 
 
+FORM_MEDIA_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _form_digest(request) -> bytes:
+    """A digest of a parsed form: every field's values and every file's name, type and
+    content. Files are hashed chunk by chunk from where the parser put them, so an
+    upload of any size the endpoint accepts is fingerprinted without being held in
+    memory (``request.body`` would refuse anything past DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    digest = hashlib.sha256()
+    data = request.data
+    for name in sorted(data):
+        for value in data.getlist(name):
+            digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
+            if isinstance(value, UploadedFile):
+                header = f"file\0{value.name}\0{value.content_type}\0{value.size}\0"
+                digest.update(header.encode("utf-8", "surrogatepass"))
+                for chunk in value.chunks():
+                    digest.update(chunk)
+                value.seek(0)
+            else:
+                digest.update(b"field\0" + str(value).encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+    return digest.hexdigest().encode()
+
+
 def fingerprint(request) -> str:
     """SHA-256 of what makes two requests "the same"."""
     django_request = request._request
-    try:
-        body = django_request.body
-    except RawPostDataException:  # a multipart body already streamed: use what was parsed
-        body = repr(sorted((k, str(v)) for k, v in request.data.items())).encode()
     media_type = (request.content_type or "").split(";")[0].strip().lower()
+    # Other bodies are small: the body limit middleware bounds them to
+    # DATA_UPLOAD_MAX_MEMORY_SIZE, as request.body does.
+    body = _form_digest(request) if media_type in FORM_MEDIA_TYPES else django_request.body
     if media_type.endswith("json") and body:
         with contextlib.suppress(ValueError):  # not JSON after all: compared byte for byte
             body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()

@@ -2,13 +2,16 @@
 
 DRF coerces loosely (``0`` becomes ``"0"`` for a string field, ``"yes"`` a
 boolean). Integrations deserve the types the schema promises, so a value of
-the wrong JSON type is a 400 naming the field. Every serializer in the project
+the wrong JSON type is a 400 naming the field, and so is a required text of
+invisible characters only (``config.text.is_blank``). Every serializer in the project
 derives from StrictSerializer or StrictModelSerializer (a test checks it).
 """
 
 from collections.abc import Mapping
 
 from rest_framework import serializers
+
+from config.text import is_blank
 
 _NUMBER = (int, float)
 
@@ -83,6 +86,17 @@ def _item_errors(field, items: list) -> dict:
     return errors
 
 
+def _blank_refused(field, value) -> bool:
+    """A required text made of invisible characters only (``config.text.is_blank``:
+    DRF's own check only trims what ``str.strip`` does, not U+200B or U+FEFF)."""
+    return (
+        isinstance(field, serializers.CharField)
+        and not field.allow_blank
+        and isinstance(value, str)
+        and is_blank(value)
+    )
+
+
 def type_errors(fields, data) -> dict:
     errors = {}
     if not isinstance(data, Mapping):
@@ -97,6 +111,8 @@ def type_errors(fields, data) -> dict:
         error = _type_error(value, expected)
         if error is None and isinstance(value, list):
             error = _item_errors(field, value) or None
+        if error is None and _blank_refused(field, value):
+            error = [serializers.ErrorDetail(field.error_messages["blank"], code="blank")]
         if error:
             errors[field.field_name] = error
     return errors

@@ -4,6 +4,11 @@ Standard library only (``http.client``): it never follows redirects, and the
 connection goes to the address ``ssrf.pin`` vetted while Host, SNI and the
 certificate check use the URL's host name. Connect and read timeouts are
 separate; only the first ``EXCERPT_BYTES`` of the response are read.
+
+Whatever the receiver sends (binary, invalid UTF-8, NUL in the body, the status
+line or a header, a malformed or endless answer) is a result, never an
+exception, and its excerpt and error are text the database can store: invalid
+UTF-8, NUL and lone surrogates become U+FFFD (``config.text.storable``).
 """
 
 import http.client
@@ -12,6 +17,7 @@ import ssl
 import time
 from dataclasses import dataclass
 
+from config.text import storable
 from integrations import ssrf
 
 EXCERPT_BYTES = 2048
@@ -76,7 +82,7 @@ def post(
 
     def result(status=None, excerpt="", error=""):
         duration = int((time.monotonic() - started) * 1000)
-        return AttemptResult(status, duration, excerpt, error[:500])
+        return AttemptResult(status, duration, storable(excerpt), storable(error[:500]))
 
     try:
         target = ssrf.pin(url)

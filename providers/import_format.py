@@ -15,6 +15,8 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from config.text import BLANK_CLASS
+
 LIST_SEPARATOR = ";"
 COLUMNS = (
     "name",
@@ -42,8 +44,7 @@ NULLABLE_COLUMNS = frozenset({"employee_band", "soc_model", "delivery"})
 # cleanly; the full format (other columns, quoting, up to 1000 rows) is in
 # docs/providers.md. (Longer repetitions make the pattern unusable for
 # property-based testing tools.)
-_WS = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_NAME_CELL = rf'[^,"\r\n\x00]{{0,99}}[^,"\x00{_WS}][^,"\r\n\x00]{{0,99}}'
+_NAME_CELL = rf'[^,"\r\n\x00]{{0,99}}[^,"\x00{BLANK_CLASS}][^,"\r\n\x00]{{0,99}}'
 SIMPLE_CSV_PATTERN = rf"^name\r?\n(?:{_NAME_CELL}\r?\n){{0,99}}{_NAME_CELL}(?:\r?\n)?$"
 
 

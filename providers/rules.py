@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from config.text import is_blank
 from providers.vocabulary import ServiceModel, SocModel
 
 MAX_TAGS = 50
@@ -77,6 +78,12 @@ def is_tag(value: str) -> bool:
     return len(value) <= MAX_TAG_LENGTH and bool(_TAG_RE.match(value))
 
 
+def _visible_text(data: Mapping[str, Any], key: str) -> str:
+    """The stripped text, or "" when it is blank (``config.text.is_blank``)."""
+    value = data.get(key) or ""
+    return "" if is_blank(value) else value.strip()
+
+
 def provider_violations(data: Mapping[str, Any]) -> list[Violation]:
     """Rules that tie a provider's fields together.
 
@@ -86,7 +93,7 @@ def provider_violations(data: Mapping[str, Any]) -> list[Violation]:
     violations = []
     service_models = data.get("service_models") or []
     soc_model = data.get("soc_model") or None
-    soc_name = (data.get("third_party_soc_name") or "").strip()
+    soc_name = _visible_text(data, "third_party_soc_name")
 
     if ServiceModel.MSSP.value in service_models and soc_model is None:
         violations.append(
@@ -123,7 +130,7 @@ def provider_violations(data: Mapping[str, Any]) -> list[Violation]:
 def offering_violations(data: Mapping[str, Any]) -> list[Violation]:
     """A partner-delivered capability names the partner; a self-delivered one does not."""
     delivered_by = data.get("delivered_by") or "self"
-    partner_name = (data.get("partner_name") or "").strip()
+    partner_name = _visible_text(data, "partner_name")
     if delivered_by == "partner" and not partner_name:
         return [
             Violation(
@@ -153,7 +160,7 @@ def sla_violations(data: Mapping[str, Any]) -> list[Violation]:
     unit = data.get("unit")
     target = data.get("target_value")
     remedy_type = data.get("remedy_type")
-    details = (data.get("remedy_details") or "").strip()
+    details = _visible_text(data, "remedy_details")
 
     if metric in PERCENT_METRICS and unit != "percent":
         violations.append(
@@ -206,9 +213,7 @@ def reference_violations(data: Mapping[str, Any]) -> list[Violation]:
                 ("verified", "verified_at"),
             )
         )
-    has_channel = bool(
-        (data.get("contact_email") or "").strip() or (data.get("contact_phone") or "").strip()
-    )
+    has_channel = bool(_visible_text(data, "contact_email") or _visible_text(data, "contact_phone"))
     if data.get("contactable") and not has_channel:
         violations.append(
             Violation(

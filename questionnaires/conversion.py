@@ -12,6 +12,8 @@ import hashlib
 import json
 from typing import Any
 
+from config.text import input_problems
+
 from .document import Problem, normalise_document, validate_document
 from .document_schema import join_path
 
@@ -109,24 +111,12 @@ def question_fields(question: dict, order: int) -> dict[str, Any]:
     return {"order": order, **{field: question[field] for field in QUESTION_FIELDS}}
 
 
-def _nul_problems(value: Any, parts: list[str | int]) -> list[Problem]:
-    if isinstance(value, str):
-        if "\x00" in value:
-            return [
-                Problem(join_path(parts), "invalid_character", "must not contain NUL (\\u0000)")
-            ]
-        return []
-    found: list[Problem] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _nul_problems(item, [*parts, str(key)])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _nul_problems(item, [*parts, index])
-    return found
-
-
 def document_problems(document: Any, *, for_publish: bool = False) -> list[Problem]:
-    """``validate_document`` plus what the database cannot store (NUL characters,
-    which PostgreSQL refuses in text)."""
-    return validate_document(document, for_publish=for_publish) + _nul_problems(document, [])
+    """``validate_document``, after what no input may hold (``config.text``): text
+    the database cannot store (NUL, lone surrogates) and numbers out of range.
+    Those are reported alone: the other checks would quote or convert them."""
+    unusable = [
+        Problem(join_path(list(found.path)), found.code, found.message)
+        for found in input_problems(document)
+    ]
+    return unusable or validate_document(document, for_publish=for_publish)

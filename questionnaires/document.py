@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 import yaml
@@ -28,6 +27,7 @@ from .document_rules import (
     default_scoring,
 )
 from .document_schema import SCHEMA_PATH, Problem, document_schema, schema_problems
+from .document_yaml import YamlLimitExceeded, parse_yaml
 
 __all__ = [
     "FORMAT",
@@ -47,7 +47,7 @@ FORMAT_VERSION = 1
 
 MAX_BYTES = 2_000_000  # far above the largest sensible questionnaire
 MAX_DEPTH = 16  # a valid document nests 8 levels deep
-MAX_NODES = 200_000
+MAX_NODES = 50_000  # values; the largest built-in questionnaire has 1,301
 
 _FORMATS = {"json": "json", "yaml": "yaml", "yml": "yaml"}
 
@@ -75,52 +75,6 @@ def _format_of(fmt: str) -> str:
 
 # --- loading -----------------------------------------------------------------
 
-_BOOL_TAG = "tag:yaml.org,2002:bool"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-class _SafeLoader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 surprises, aliases or duplicate keys.
-
-    Only true/false are booleans (``no``, ``on`` stay strings), dates stay
-    strings, and anchors/aliases are refused (they allow exponential blow-up and
-    have no use in a questionnaire).
-    """
-
-    def compose_node(self, parent, index):  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
-        if isinstance(node, yaml.MappingNode):
-            self.flatten_mapping(node)
-            seen: set[str] = set()
-            for key_node, _ in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "mapping keys must be strings", key_node.start_mark
-                    )
-                if key_node.value in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
-                    )
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)
-
-
-_SafeLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_SafeLoader.add_implicit_resolver(
-    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -144,7 +98,9 @@ def _parse(text: str, fmt: str) -> Any:
                 "parse_error", f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
             ) from None
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
+        return parse_yaml(text, max_values=MAX_NODES, max_depth=MAX_DEPTH)
+    except YamlLimitExceeded as exc:
+        raise DocumentError(exc.code, exc.message, line=exc.line, column=exc.column) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "unreadable"
@@ -310,7 +266,7 @@ class _Dumper(yaml.SafeDumper):
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
-    return dumper.represent_scalar(_STR_TAG, value, style=style)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 _Dumper.add_representer(str, _represent_str)

@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.models import Role
 from accounts.principal import stored_user
 from config.exceptions import Conflict
+from config.text import is_blank
 from evaluations.models import (
     Candidate,
     ConflictStatus,
@@ -219,7 +220,7 @@ def assign_evaluator(evaluation: Evaluation, *, user, membership) -> EvaluatorAs
 def declare_conflict(
     assignment: EvaluatorAssignment, *, user, has_conflict: bool, details: str
 ) -> EvaluatorAssignment:
-    if has_conflict and not details.strip():
+    if has_conflict and is_blank(details):
         raise ValidationError({"details": ["Describe the conflict."]})
     old = assignment.conflict_status
     assignment.conflict_status = ConflictStatus.CONFLICT if has_conflict else ConflictStatus.NONE
@@ -245,7 +246,7 @@ def declare_conflict(
 def override_conflict(assignment: EvaluatorAssignment, *, user, reason: str):
     if assignment.conflict_status != ConflictStatus.CONFLICT:
         raise Conflict("Only a declared conflict can be overridden.")
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError({"reason": ["Give the reason for letting this evaluator rate."]})
     assignment.conflict_override_reason = reason
     assignment.conflict_overridden_at = timezone.now()

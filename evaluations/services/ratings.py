@@ -5,6 +5,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from accounts.principal import stored_user
 from config.exceptions import Conflict
+from config.text import is_blank
 from evaluations.models import EvaluationStatus, Override, Rating, RatingSheet
 from evaluations.services.audit import Change, record
 from evaluations.services.lifecycle import require_status
@@ -141,7 +142,7 @@ def set_override(
     question = evaluation.questionnaire_version.questions.filter(code=question_code).first()
     if question is None:
         raise ValidationError({"question": ["No question with this code in the pinned version."]})
-    if not rationale.strip():
+    if is_blank(rationale):
         raise ValidationError({"rationale": ["An override needs a rationale."]})
     override = Override.objects.filter(candidate=candidate, question=question).first()
     old = {"score": override.score, "rationale": override.rationale} if override else None

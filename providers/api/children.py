@@ -12,12 +12,11 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.tenancy import TenantModelViewSet
-from config.parsers import JSONParser
+from config.parsers import JSONParser, MultiPartParser
 from providers import selectors, services
 from providers.api import examples
 from providers.api.child_serializers import (

@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from config.fields import NamedChoiceField
+from config.text import BLANK_CLASS, WHITESPACE_CLASS
 from providers.choices import (
     DELIVERY_CHOICES,
     FRAMEWORK_CHOICES,
@@ -43,18 +44,15 @@ ENUMS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-# Text patterns, stated in the OpenAPI schema too. DRF trims with str.strip(), so
-# "blank" means only the characters str.isspace() accepts; NUL is always refused.
-# (A blankable field's schema is ``oneOf: [pattern, maxLength 0]``, so the pattern
-# itself must not match the empty string.)
-WHITESPACE_CLASS = (
-    r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-_VISIBLE = rf"[^\x00{WHITESPACE_CLASS}]"
+# Text patterns, stated in the OpenAPI schema too. "Blank" is config.text's one
+# definition: whitespace and invisible format characters (U+200B, U+FEFF, ...);
+# NUL is always refused. (A blankable field's schema is ``oneOf: [pattern,
+# maxLength 0]``, so the pattern itself must not match the empty string.)
+_VISIBLE = rf"[^\x00{BLANK_CLASS}]"
 # \A and \Z anchor exactly in Python; drf-spectacular writes them as ^ and $.
 NO_NUL_PATTERN = r"\A[^\x00]+\Z"
 NOT_BLANK_PATTERN = rf"\A[^\x00]*{_VISIBLE}[^\x00]*\Z"
-BLANK_PATTERN = rf"\A[{WHITESPACE_CLASS}]*\Z"
+BLANK_PATTERN = rf"\A[{BLANK_CLASS}]*\Z"
 WEBSITE_PATTERN = rf"\Ahttps?://[^\x00{WHITESPACE_CLASS}/?#]+[^\x00{WHITESPACE_CLASS}]*\Z"
 
 

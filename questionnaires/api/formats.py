@@ -15,13 +15,15 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 
 from config.exceptions import RequestTooLarge
+from config.parsers import check_input
 from questionnaires.document import MAX_BYTES, DocumentError, load_document
 
 YAML_MEDIA_TYPES = ("application/yaml", "text/yaml")
 
 
 class DocumentJSONParser(BaseParser):
-    """JSON, read like a document file: a mapping, no duplicate keys, bounded size."""
+    """JSON, read like a document file: a mapping, no duplicate keys, bounded size,
+    and checked like every request body (``config.parsers.check_input``)."""
 
     media_type = "application/json"
     document_format = "json"
@@ -31,11 +33,12 @@ class DocumentJSONParser(BaseParser):
         if len(body) > MAX_BYTES:
             raise RequestTooLarge(f"A questionnaire document may have at most {MAX_BYTES} bytes.")
         try:
-            return load_document(body, self.document_format)
+            document = load_document(body, self.document_format)
         except DocumentError as exc:
             if exc.code == "too_large":
                 raise RequestTooLarge(str(exc)) from None
             raise ParseError(str(exc), code=exc.code) from None
+        return check_input(document)
 
 
 class DocumentYAMLParser(DocumentJSONParser):

@@ -5,13 +5,16 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from config import idempotency
 from evaluations.models import Evaluation
 from integrations import maintenance
 from integrations.models import IdempotencyKey, IdempotencyState, Webhook
+from providers.models import Document
 from tests.evaluations.builders import make_version
+from tests.providers.factories import PDF_BYTES, ProviderFactory
 
 URL = "/api/v1/webhooks/"
 BODY = {"url": "https://hooks.example.com/in", "events": ["report.completed"]}
@@ -168,3 +171,47 @@ def test_the_schema_declares_the_header_on_idempotent_operations(admin_client):
         assert "422" in responses, path
     parameters, _ = names("/api/v1/webhooks/{id}/rotate-secret/", "post")
     assert idempotency.HEADER not in parameters
+
+
+class TestUploads:
+    """Keys work for every upload size the endpoint accepts (MAX_UPLOAD_BYTES, 20 MiB),
+    not only below the 2 MiB JSON body limit."""
+
+    @staticmethod
+    def upload(client, provider, content, key=None, title="Sample report"):
+        data = {
+            "kind": "sample_monthly_report",
+            "title": title,
+            "file": SimpleUploadedFile("report.pdf", content, content_type="application/pdf"),
+        }
+        headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+        url = f"/api/v1/providers/{provider.pk}/documents/"
+        return client.post(url, data, format="multipart", **headers)
+
+    @pytest.mark.parametrize("mebibytes", [5, 19])
+    def test_a_large_upload_with_a_key_is_created_once_and_replayed(
+        self, admin_client, organization, mebibytes
+    ):
+        provider = ProviderFactory(organization=organization)
+        content = PDF_BYTES + b"\n%" + b"x" * (mebibytes * 1024 * 1024)
+        without_key = self.upload(admin_client, provider, content)
+        assert without_key.status_code == 201, without_key.content[:300]
+        first = self.upload(admin_client, provider, content, key=f"upload-{mebibytes}")
+        assert first.status_code == 201, first.content[:300]
+        again = self.upload(admin_client, provider, content, key=f"upload-{mebibytes}")
+        assert again.status_code == 201
+        assert again["Idempotent-Replayed"] == "true"
+        assert again.json() == first.json()
+        assert Document.objects.filter(provider=provider).count() == 2
+
+    def test_the_same_key_with_another_file_of_the_same_name_is_422(
+        self, admin_client, organization
+    ):
+        provider = ProviderFactory(organization=organization)
+        content = PDF_BYTES + b"\n%" + b"x" * (3 * 1024 * 1024)
+        assert self.upload(admin_client, provider, content, key="k").status_code == 201
+        changed = content[:-1] + b"y"
+        assert self.upload(admin_client, provider, changed, key="k").status_code == 422
+        other_title = self.upload(admin_client, provider, content, key="k", title="Other")
+        assert other_title.status_code == 422
+        assert Document.objects.filter(provider=provider).count() == 1

@@ -95,7 +95,7 @@ class TestCreate:
             ({"employee_band": "2-5"}, "employee_band", "invalid_choice"),
             ({"website": "ftp://files.example"}, "website", "invalid"),
             ({"name": "   "}, "name", "blank"),
-            ({"name": "a\x00b"}, "name", "null_characters_not_allowed"),
+            ({"name": "a\x00b"}, "name", "invalid_character"),
             ({"slug": "Not Valid"}, "slug", "invalid"),
             ({"notes": "n" * 10001}, "notes", "max_length"),
             ({"service_models": "mssp"}, "service_models", "invalid_type"),
