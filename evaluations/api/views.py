@@ -41,6 +41,7 @@ class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, Tena
     operation_id_prefix = "evaluations"
     extra_error_codes = (409,)
     idempotent_actions = ("create", "score")
+    bodyless_actions = ("score",)
     filterset_class = EvaluationFilter
     search_fields = ["name"]
     ordering_fields = ["created_at", "updated_at", "name"]

@@ -52,6 +52,7 @@ class WebhookViewSet(ConditionalMixin, IdempotentCreateMixin, TenantModelViewSet
     write_roles = ADMINS
     action_roles = {"list": ADMINS, "retrieve": ADMINS}
     idempotent_actions = ("create", "test")
+    bodyless_actions = ("rotate_secret", "test")
     if_match_required_actions = ()
     filterset_class = WebhookFilter
     ordering_fields = ["created_at", "updated_at"]
@@ -170,6 +171,7 @@ class DeliveryViewSet(
     write_roles = ADMINS
     action_roles = {"list": ADMINS, "retrieve": ADMINS}
     idempotent_actions = ("redeliver",)
+    bodyless_actions = ("redeliver",)
     filterset_class = DeliveryFilter
     ordering_fields = ["created_at", "updated_at"]
 

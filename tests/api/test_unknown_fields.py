@@ -1,0 +1,162 @@
+"""Unknown body fields are a 400 naming them; read-only fields sent back are ignored.
+
+Both tests walk every writing operation of the OpenAPI schema, so an endpoint
+added later is covered without a test of its own. The organization is seeded
+with one of everything (tests/seeding.py); an object route is tried on the
+first object its list shows.
+"""
+
+import re
+import socket
+
+import pytest
+
+from accounts.models import Role
+from evaluations.models import Evaluation
+from integrations import ssrf
+from tests.api.request_fields import _generated
+from tests.evaluations.builders import assign
+from tests.seeding import seed_organization
+
+UNKNOWN = "integrattion"  # a typo of a real field name elsewhere in the API
+WRITING = ("post", "put", "patch")
+PARAMETER = re.compile(r"\{(\w+)\}")
+
+
+def _operations():
+    _, schema = _generated()
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in WRITING:
+                yield path, method, operation
+
+
+def _items(body):
+    return body["results"] if isinstance(body, dict) and "results" in body else body
+
+
+def _own_declaration(context) -> int:
+    """An assignment of the admin: only evaluators declare their own conflicts."""
+    evaluation = Evaluation.objects.get(pk=context["evaluation_pk"])
+    return assign(evaluation, context["admin"]).pk
+
+
+# Objects the admin may write to, where the first one listed is someone else's.
+OBJECT_FOR = {"evaluation_evaluators_declaration": _own_declaration}
+
+
+def _url(client, context, path: str, operation_id: str = "") -> str:
+    """``path`` with its parameters filled: parents from the seeding context, ``{id}``
+    with the first object of the list it belongs to."""
+    if operation_id in OBJECT_FOR:
+        path = path.replace("{id}", str(OBJECT_FOR[operation_id](context)))
+    if "{id}" in path:
+        list_path = path[: path.index("{id}")]
+        response = client.get(_url(client, context, list_path))
+        assert response.status_code == 200, (list_path, response.content[:300])
+        assert _items(response.json()), f"{list_path}: seed something to try"
+        path = path.replace("{id}", str(_items(response.json())[0]["id"]))
+    return PARAMETER.sub(lambda match: str(context[match.group(1)]), path)
+
+
+@pytest.fixture
+def seeded(make_client, monkeypatch):
+    # Webhook URLs are checked to resolve to public addresses; this has no DNS.
+    public = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 443))]
+    monkeypatch.setattr(ssrf, "getaddrinfo", lambda *args, **kwargs: public)
+    client = make_client(Role.ADMIN)
+    return client, seed_organization(client.organization, client.membership)
+
+
+def _if_match(client, url) -> dict:
+    """The ETag of a conditional resource, for the writes that require it."""
+    read = client.get(url)
+    return {"HTTP_IF_MATCH": read["ETag"]} if read.has_header("ETag") else {}
+
+
+def _body_shape(operation) -> tuple[str | None, bool]:
+    """The request's media type (None without a body) and whether it is a list."""
+    content = operation.get("requestBody", {}).get("content", {})
+    if not content:
+        return None, False
+    media = "multipart/form-data" if "multipart/form-data" in content else "application/json"
+    schema = content.get(media, {}).get("schema", {})
+    return media, schema.get("type") == "array"
+
+
+WRITES = list(_operations())
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), WRITES, ids=[op["operationId"] for _, _, op in WRITES]
+)
+def test_an_unknown_field_is_a_400_naming_it(seeded, path, method, operation):
+    client, context = seeded
+    url = _url(client, context, path, operation["operationId"])
+    media, is_list = _body_shape(operation)
+    body = {UNKNOWN: True}
+    headers = _if_match(client, url) if method != "post" else {}
+    if media == "multipart/form-data":
+        response = getattr(client, method)(url, body, format="multipart")
+    else:
+        body = [body] if is_list else body
+        response = getattr(client, method)(url, body, format="json", **headers)
+    assert response.status_code == 400, (operation["operationId"], response.content[:500])
+    field = f"[0].{UNKNOWN}" if is_list else UNKNOWN
+    errors = {(e["field"], e["code"]) for e in response.json()["errors"]}
+    assert (field, "unknown_field") in errors, (operation["operationId"], errors)
+
+
+def _request_properties(operation) -> set[str]:
+    _, schema = _generated()
+    content = operation["requestBody"]["content"]
+    node = next(iter(content.values()))["schema"]
+    if "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return set(node.get("properties", {}))
+
+
+def _tampered(value):
+    """A different value of the same JSON type: applied, it would show."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1000
+    if isinstance(value, str):
+        return value + "-changed"
+    if isinstance(value, list):
+        return []
+    if isinstance(value, dict):
+        return {}
+    return "changed"
+
+
+# Values that a successful write itself moves.
+MOVED_BY_A_WRITE = {"updated_at"}
+
+UPDATES = [(p, m, op) for p, m, op in WRITES if m in ("put", "patch")]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), UPDATES, ids=[op["operationId"] for _, _, op in UPDATES]
+)
+def test_a_read_sent_back_whole_is_accepted_and_its_read_only_fields_ignored(
+    seeded, path, method, operation
+):
+    """A generic admin's read-modify-write: GET, change nothing writable, send it all back
+    (read-only fields tampered with, to show they are ignored, never applied)."""
+    client, context = seeded
+    url = _url(client, context, path, operation["operationId"])
+    read = client.get(url)
+    assert read.status_code == 200, read.content[:300]
+    before = read.json()
+    writable = _request_properties(operation)
+    body = {
+        key: value if key in writable else _tampered(value) for key, value in before.items()
+    }
+    headers = {"HTTP_IF_MATCH": read["ETag"]} if read.has_header("ETag") else {}
+    response = getattr(client, method)(url, body, format="json", **headers)
+    assert response.status_code == 200, (operation["operationId"], response.content[:500])
+    after = client.get(url).json()
+    for key in set(before) - MOVED_BY_A_WRITE:
+        assert after[key] == before[key], (operation["operationId"], key)
