@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts.models import Role
 from accounts.tenancy import NestedTenantViewSetMixin, TenantModelViewSet, TenantViewSetMixin
 from config.conditional import ConditionalMixin
-from config.filters import StrictDjangoFilterBackend
+from config.filters import StrictDjangoFilterBackend, refuse_unknown_parameters
 from config.idempotency import IdempotentCreateMixin
 from config.sync import KeysetPagination, UpdatedSinceFilter
 from integrations import delivery, events, services
@@ -117,6 +117,7 @@ class WebhookViewSet(ConditionalMixin, IdempotentCreateMixin, TenantModelViewSet
         filter_backends=[],
     )
     def event_types(self, request):
+        refuse_unknown_parameters(request, ())
         rows = [
             {
                 "type": event_type,

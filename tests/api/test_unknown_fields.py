@@ -6,21 +6,13 @@ with one of everything (tests/seeding.py); an object route is tried on the
 first object its list shows.
 """
 
-import re
-import socket
-
 import pytest
 
-from accounts.models import Role
-from evaluations.models import Evaluation
-from integrations import ssrf
 from tests.api.request_fields import _generated
-from tests.evaluations.builders import assign
-from tests.seeding import seed_organization
+from tests.api.seeded import if_match, url_for
 
 UNKNOWN = "integrattion"  # a typo of a real field name elsewhere in the API
 WRITING = ("post", "put", "patch")
-PARAMETER = re.compile(r"\{(\w+)\}")
 
 
 def _operations():
@@ -29,49 +21,6 @@ def _operations():
         for method, operation in item.items():
             if method in WRITING:
                 yield path, method, operation
-
-
-def _items(body):
-    return body["results"] if isinstance(body, dict) and "results" in body else body
-
-
-def _own_declaration(context) -> int:
-    """An assignment of the admin: only evaluators declare their own conflicts."""
-    evaluation = Evaluation.objects.get(pk=context["evaluation_pk"])
-    return assign(evaluation, context["admin"]).pk
-
-
-# Objects the admin may write to, where the first one listed is someone else's.
-OBJECT_FOR = {"evaluation_evaluators_declaration": _own_declaration}
-
-
-def _url(client, context, path: str, operation_id: str = "") -> str:
-    """``path`` with its parameters filled: parents from the seeding context, ``{id}``
-    with the first object of the list it belongs to."""
-    if operation_id in OBJECT_FOR:
-        path = path.replace("{id}", str(OBJECT_FOR[operation_id](context)))
-    if "{id}" in path:
-        list_path = path[: path.index("{id}")]
-        response = client.get(_url(client, context, list_path))
-        assert response.status_code == 200, (list_path, response.content[:300])
-        assert _items(response.json()), f"{list_path}: seed something to try"
-        path = path.replace("{id}", str(_items(response.json())[0]["id"]))
-    return PARAMETER.sub(lambda match: str(context[match.group(1)]), path)
-
-
-@pytest.fixture
-def seeded(make_client, monkeypatch):
-    # Webhook URLs are checked to resolve to public addresses; this has no DNS.
-    public = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 443))]
-    monkeypatch.setattr(ssrf, "getaddrinfo", lambda *args, **kwargs: public)
-    client = make_client(Role.ADMIN)
-    return client, seed_organization(client.organization, client.membership)
-
-
-def _if_match(client, url) -> dict:
-    """The ETag of a conditional resource, for the writes that require it."""
-    read = client.get(url)
-    return {"HTTP_IF_MATCH": read["ETag"]} if read.has_header("ETag") else {}
 
 
 def _body_shape(operation) -> tuple[str | None, bool]:
@@ -92,10 +41,10 @@ WRITES = list(_operations())
 )
 def test_an_unknown_field_is_a_400_naming_it(seeded, path, method, operation):
     client, context = seeded
-    url = _url(client, context, path, operation["operationId"])
+    url = url_for(client, context, path, operation["operationId"])
     media, is_list = _body_shape(operation)
     body = {UNKNOWN: True}
-    headers = _if_match(client, url) if method != "post" else {}
+    headers = if_match(client, url) if method != "post" else {}
     if media == "multipart/form-data":
         response = getattr(client, method)(url, body, format="multipart")
     else:
@@ -146,14 +95,12 @@ def test_a_read_sent_back_whole_is_accepted_and_its_read_only_fields_ignored(
     """A generic admin's read-modify-write: GET, change nothing writable, send it all back
     (read-only fields tampered with, to show they are ignored, never applied)."""
     client, context = seeded
-    url = _url(client, context, path, operation["operationId"])
+    url = url_for(client, context, path, operation["operationId"])
     read = client.get(url)
     assert read.status_code == 200, read.content[:300]
     before = read.json()
     writable = _request_properties(operation)
-    body = {
-        key: value if key in writable else _tampered(value) for key, value in before.items()
-    }
+    body = {key: value if key in writable else _tampered(value) for key, value in before.items()}
     headers = {"HTTP_IF_MATCH": read["ETag"]} if read.has_header("ETag") else {}
     response = getattr(client, method)(url, body, format="json", **headers)
     assert response.status_code == 200, (operation["operationId"], response.content[:500])
