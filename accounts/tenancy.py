@@ -15,7 +15,7 @@ from rest_framework.generics import get_object_or_404
 
 from accounts.principal import resolve_principal
 from config.idempotency import IdempotencyHooks
-from config.serializers import StrictModelSerializer
+from config.serializers import StrictModelSerializer, StrictSerializer
 
 
 def tenant_lookup(model) -> str | None:
@@ -81,10 +81,18 @@ class TenantViewSetMixin(IdempotencyHooks):
     """
 
     operation_id_prefix: str
+    #: Actions that take no body (``extend_schema(request=None)``): a key sent to
+    #: one is refused like any unknown field, not silently ignored.
+    bodyless_actions: tuple[str, ...] = ()
 
     @property
     def principal(self):
         return resolve_principal(self.request)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action in self.bodyless_actions and request.data:
+            StrictSerializer(data=request.data).is_valid(raise_exception=True)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller

@@ -1,10 +1,72 @@
-"""django-filter integration with strict input: bad filter values are a 400."""
+"""django-filter integration with strict input: bad filter values are a 400, and so
+is a query parameter a list does not document (a typo'd filter would otherwise
+silently return everything)."""
 
 from django import forms
 from django_filters import BooleanFilter, CharFilter, NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
-from rest_framework.exceptions import ValidationError
+from rest_framework import filters
+from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.settings import api_settings
+
+from config.serializers import printable_key
+
+# Query parameters of pagination classes (page numbers and cursors).
+_PAGINATION_PARAMETERS = ("page_query_param", "page_size_query_param", "cursor_query_param")
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's, but ``search`` is documented (and accepted) only where the view has
+    ``search_fields``: elsewhere it would be a parameter that changes nothing."""
+
+    def get_schema_operation_parameters(self, view):
+        if not getattr(view, "search_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)
+
+
+def list_parameters(view, filterset_class) -> set[str]:
+    """The query parameters a list takes: its filters, ``search`` and ``ordering``
+    where their backends apply, and its pagination's."""
+    names = set()
+    if filterset_class is not None:
+        names.update(filterset_class.base_filters)
+    for backend in getattr(view, "filter_backends", ()):
+        if issubclass(backend, filters.SearchFilter) and getattr(view, "search_fields", None):
+            names.add(backend.search_param)
+        if issubclass(backend, filters.OrderingFilter):
+            names.add(backend.ordering_param)
+    paginator = getattr(view, "paginator", None)
+    names.update(
+        name
+        for name in (getattr(paginator, attribute, None) for attribute in _PAGINATION_PARAMETERS)
+        if name
+    )
+    return names
+
+
+def refuse_unknown_parameters(request, known) -> None:
+    """A 400 naming every query parameter that is neither in ``known`` nor DRF's
+    ``format``; for lists without filter backends and actions with parameters of
+    their own."""
+    known = {*known, api_settings.URL_FORMAT_OVERRIDE}
+    unknown = [name for name in request.query_params if name not in known]
+    if unknown:
+        error = ErrorDetail("Unknown query parameter.", code="unknown_parameter")
+        raise ValidationError({printable_key(name): [error] for name in unknown})
+
+
+def _is_list(view, queryset) -> bool:
+    """Whether ``queryset`` is the list the view answers with, rather than the lookup of
+    the object of an object route (whose actions may take parameters of their own,
+    like an export's ``format``). A list under an object (an evaluation's audit
+    trail) is of another model than the route's own."""
+    lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
+    if lookup not in getattr(view, "kwargs", {}):
+        return True
+    own = getattr(view, "queryset", None)
+    return own is not None and queryset.model is not own.model
 
 
 class StrictDjangoFilterBackend(DjangoFilterBackend):
@@ -16,11 +78,22 @@ class StrictDjangoFilterBackend(DjangoFilterBackend):
     accepting an empty string, as their schema allows.
     """
 
+    def get_filterset_class(self, view, queryset=None):
+        # An action listing another model (an evaluation's audit trail) declares
+        # that model's filterset; the lookup of its own object is not filtered.
+        filterset_class = getattr(view, "filterset_class", None)
+        model = getattr(getattr(filterset_class, "_meta", None), "model", None)
+        if model is not None and queryset is not None and not issubclass(queryset.model, model):
+            return None
+        return super().get_filterset_class(view, queryset)
+
     def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if request.method == "GET" and _is_list(view, queryset):
+            refuse_unknown_parameters(request, list_parameters(view, filterset_class))
         # With none of its parameters in the query, a filterset filters nothing;
         # building and validating its form anyway cost as much as serialising a
         # page of 100 scorecards.
-        filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None and all(
             f.field.widget.value_omitted_from_data(request.query_params, {}, name)
             for name, f in filterset_class.base_filters.items()
@@ -60,7 +133,10 @@ class IdField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+
+
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(NumberFilter):
     """Filter by a related object's id: a bounded integer; an unknown id finds nothing."""
 

@@ -1,14 +1,18 @@
 """Strict JSON typing for every serializer of the API.
 
 DRF coerces loosely (``0`` becomes ``"0"`` for a string field, ``"yes"`` a
-boolean). Integrations deserve the types the schema promises, so a value of
-the wrong JSON type is a 400 naming the field, and so is a required text of
-invisible characters only (``config.text.is_blank``). Every serializer in the project
-derives from StrictSerializer or StrictModelSerializer (a test checks it).
+boolean) and drops keys it does not know. Integrations deserve the types the
+schema promises, so a value of the wrong JSON type is a 400 naming the field,
+and so is a required text of invisible characters only (``config.text.is_blank``)
+and a key the serializer does not have (a typo would otherwise be silently
+lost). Read-only fields are known keys: a client that sends back what it read
+gets them ignored, not refused. Every serializer in the project derives from
+StrictSerializer or StrictModelSerializer (a test checks it).
 """
 
 from collections.abc import Mapping
 
+from django.http import QueryDict
 from rest_framework import serializers
 
 from config.text import is_blank
@@ -118,9 +122,29 @@ def type_errors(fields, data) -> dict:
     return errors
 
 
+# Sent by Django's HTML forms (the browsable API's upload form), never a field.
+FORM_ONLY_KEYS = frozenset({"csrfmiddlewaretoken"})
+
+
+def printable_key(key) -> str:
+    """A key as it can appear in an error path (lone surrogates escaped)."""
+    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def unknown_errors(known, data) -> dict:
+    """``{key: [unknown_field]}`` for each key of ``data`` not in ``known``."""
+    if not isinstance(data, Mapping):
+        return {}
+    return {
+        printable_key(key): [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
+        for key in data
+        if key not in known and not (isinstance(data, QueryDict) and key in FORM_ONLY_KEYS)
+    }
+
+
 class StrictTypesMixin:
     def to_internal_value(self, data):
-        errors = type_errors(self.fields, data)
+        errors = {**unknown_errors(self.fields, data), **type_errors(self.fields, data)}
         if errors:
             raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

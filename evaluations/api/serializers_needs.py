@@ -74,15 +74,6 @@ class BuyerProfileSerializer(StrictSerializer):
         help_text="Kinds of provider already in place.",
     )
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {key: ["Unknown field."] for key in unknown}, code="unknown_field"
-                )
-        return super().to_internal_value(data)
-
 
 # ---------------------------------------------------------------- the result (output)
 

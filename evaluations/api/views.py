@@ -1,7 +1,7 @@
 """Evaluations: CRUD, status, decision, scoring requests and their scorecards."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -11,6 +11,12 @@ from accounts.models import Role
 from accounts.tenancy import TenantModelViewSet
 from config.conditional import ConditionalMixin
 from config.exceptions import Conflict
+from config.filters import (
+    ID_SCHEMA,
+    IdFilter,
+    StrictDjangoFilterBackend,
+    refuse_unknown_parameters,
+)
 from config.idempotency import IdempotentCreateMixin
 from config.sync import SyncMixin, UpdatedSinceFilter
 from evaluations.api import serializers as s
@@ -29,6 +35,16 @@ class EvaluationFilter(django_filters.FilterSet):
         fields = ["status", "industry", "aggregation"]
 
 
+class AuditEventFilter(django_filters.FilterSet):
+    action = django_filters.CharFilter(help_text="Events of this action, e.g. `answer.set`.")
+    candidate = IdFilter(help_text="Events about this candidate (its id).")
+    question_code = django_filters.CharFilter(help_text="Events about this question (its code).")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "candidate", "question_code"]
+
+
 class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, TenantModelViewSet):
     """Evaluations of candidate providers against a pinned questionnaire version.
 
@@ -41,6 +57,7 @@ class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, Tena
     operation_id_prefix = "evaluations"
     extra_error_codes = (409,)
     idempotent_actions = ("create", "score")
+    bodyless_actions = ("score",)
     filterset_class = EvaluationFilter
     search_fields = ["name"]
     ordering_fields = ["created_at", "updated_at", "name"]
@@ -111,13 +128,28 @@ class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, Tena
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def scorecards(self, request, pk=None):
         """The latest scorecard of every candidate, ranked (SCORING.md)."""
+        refuse_unknown_parameters(request, ())
         cards = [card for _, card in latest_ranked(self.get_object())]
         return Response(ScorecardSerializer(cards, many=True).data)
 
-    @extend_schema(responses=s.AuditEventSerializer(many=True))
-    @action(detail=True, methods=["get"], filter_backends=[])
+    @extend_schema(
+        responses=s.AuditEventSerializer(many=True),
+        # drf-spectacular documents filtersets of collection routes only.
+        parameters=[
+            OpenApiParameter(name, kind, description=query_filter.extra["help_text"])
+            for name, query_filter in AuditEventFilter.base_filters.items()
+            for kind in [ID_SCHEMA if isinstance(query_filter, IdFilter) else str]
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[StrictDjangoFilterBackend],
+        filterset_class=AuditEventFilter,
+    )
     def audit(self, request, pk=None):
         """Everything that moved a score: who, when, old and new value (admins)."""
         events = AuditEvent.objects.filter(evaluation=self.get_object()).order_by("-id")
+        events = self.filter_queryset(events)
         page = self.paginate_queryset(events)
         return self.get_paginated_response(s.AuditEventSerializer(page, many=True).data)

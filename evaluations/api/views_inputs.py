@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.tenancy import NestedTenantViewSetMixin
-from config.filters import IdFilter
+from config.filters import IdFilter, refuse_unknown_parameters
 from evaluations.api import serializers as s
 from evaluations.api import serializers_inputs as si
 from evaluations.models import (
@@ -194,6 +194,7 @@ class RatingViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.Generi
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def sheets(self, request, evaluation_pk=None):
         """Which evaluators submitted their sheet for which candidate."""
+        refuse_unknown_parameters(request, ())
         sheets = RatingSheet.objects.filter(candidate__evaluation=self.parent).order_by("id")
         return Response(si.SheetSerializer(sheets, many=True).data)
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from accounts.models import Role
 from accounts.tenancy import TenantCreateListRetrieveViewSet, TenantViewSetMixin
 from config.conditional import ConditionalMixin
+from config.filters import refuse_unknown_parameters
 from config.idempotency import IdempotentCreateMixin
 from config.sync import SyncMixin, UpdatedSinceFilter
 from evaluations.api import serializers_needs as s
@@ -95,6 +96,7 @@ class EvaluationCoverageViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
     def coverage(self, request, pk=None):
         """Gaps, partner-only capabilities, overlaps and vCISO/MSSP hand-off risk of the
         candidates together (from their providers' offerings and latest scorecards)."""
+        refuse_unknown_parameters(request, ("candidates",))
         evaluation = self.get_object()
         ids = coverage_service.parse_candidate_ids(request.query_params.get("candidates"))
         inputs = coverage_service.load_inputs(evaluation, ids)
@@ -127,6 +129,7 @@ class EvaluationCoverageViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
     def coverage_combinations(self, request, pk=None):
         """The best combinations of candidates that leave no capability uncovered: fewest
         firms, then fewest partner-only capabilities, no hand-off risk, fewest overlaps."""
+        refuse_unknown_parameters(request, ("candidates", "max_size", "max_results"))
         evaluation = self.get_object()
         ids = coverage_service.parse_candidate_ids(request.query_params.get("candidates"))
         max_size = _bounded_int(request, "max_size", DEFAULT_MAX_SIZE, MAX_COMBINATION_SIZE)

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from accounts.tenancy import TenantReadOnlyViewSet, TenantViewSetMixin
 from config.conditional import ConditionalMixin
-from config.filters import IdFilter, StrictDjangoFilterBackend
+from config.filters import IdFilter, StrictDjangoFilterBackend, refuse_unknown_parameters
 from config.sync import SyncMixin, UpdatedSinceFilter
 from evaluations.api.serializers_scorecards import (
     FlatScorecardSerializer,
@@ -59,6 +59,7 @@ class ScorecardViewSet(ConditionalMixin, SyncMixin, TenantReadOnlyViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def versions(self, request, pk=None):
         """Every version of this candidate's scorecard, newest first."""
+        refuse_unknown_parameters(request, ())
         card = self.get_object()
         versions = scorecard_summaries().filter(candidate_id=card.candidate_id).order_by("-version")
         return Response(self.get_serializer(versions, many=True).data)

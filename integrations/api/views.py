@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts.models import Role
 from accounts.tenancy import NestedTenantViewSetMixin, TenantModelViewSet, TenantViewSetMixin
 from config.conditional import ConditionalMixin
-from config.filters import StrictDjangoFilterBackend
+from config.filters import StrictDjangoFilterBackend, refuse_unknown_parameters
 from config.idempotency import IdempotentCreateMixin
 from config.sync import KeysetPagination, UpdatedSinceFilter
 from integrations import delivery, events, services
@@ -52,6 +52,7 @@ class WebhookViewSet(ConditionalMixin, IdempotentCreateMixin, TenantModelViewSet
     write_roles = ADMINS
     action_roles = {"list": ADMINS, "retrieve": ADMINS}
     idempotent_actions = ("create", "test")
+    bodyless_actions = ("rotate_secret", "test")
     if_match_required_actions = ()
     filterset_class = WebhookFilter
     ordering_fields = ["created_at", "updated_at"]
@@ -116,6 +117,7 @@ class WebhookViewSet(ConditionalMixin, IdempotentCreateMixin, TenantModelViewSet
         filter_backends=[],
     )
     def event_types(self, request):
+        refuse_unknown_parameters(request, ())
         rows = [
             {
                 "type": event_type,
@@ -170,6 +172,7 @@ class DeliveryViewSet(
     write_roles = ADMINS
     action_roles = {"list": ADMINS, "retrieve": ADMINS}
     idempotent_actions = ("redeliver",)
+    bodyless_actions = ("redeliver",)
     filterset_class = DeliveryFilter
     ordering_fields = ["created_at", "updated_at"]
 

@@ -15,6 +15,7 @@ class JobViewSet(TenantReadOnlyViewSet):
     queryset = Job.objects.all()
     serializer_class = JobSerializer
     operation_id_prefix = "jobs"
+    bodyless_actions = ("ping",)
     filterset_fields = ["status", "kind"]
     ordering_fields = ["created_at", "updated_at"]
 

@@ -262,12 +262,12 @@ class DocumentUploadSerializer(TenantModelSerializer):
         fields = ["kind", "title", "file"]
 
 
-class DocumentUpdateSerializer(TenantModelSerializer):
-    """The document fields that can change (the file cannot)."""
+class DocumentUpdateSerializer(DocumentSerializer):
+    """The document fields that can change (the file cannot). The representation's
+    other fields are read-only here, so a document read and sent back is accepted."""
 
     kind = EnumChoiceField("DocumentKindEnum", required=False)
     title = text_field(200, blank=False, required=False)
 
-    class Meta:
-        model = Document
-        fields = ["kind", "title"]
+    class Meta(DocumentSerializer.Meta):
+        read_only_fields = [f for f in DocumentSerializer.Meta.fields if f not in ("kind", "title")]

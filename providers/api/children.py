@@ -27,7 +27,7 @@ from providers.api.child_serializers import (
     ReferenceSerializer,
     SlaTermSerializer,
 )
-from providers.api.filters import OfferingFilter
+from providers.api.filters import OfferingFilter, ReferenceFilter
 from providers.api.mixins import ActionParsersMixin, ProviderContextMixin
 from providers.models import CapabilityOffering, Document, Reference, SlaTerm
 from providers.uploads import ALLOWED_CONTENT_TYPES
@@ -90,7 +90,7 @@ class ReferenceViewSet(ProviderChildViewSet):
     queryset = Reference.objects.all()
     serializer_class = ReferenceSerializer
     operation_id_prefix = "provider_references"
-    filterset_fields = ["client_industry", "contactable", "verified"]
+    filterset_class = ReferenceFilter
 
 
 @extend_schema(parameters=[PROVIDER_PK])

@@ -4,8 +4,9 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
-from rest_framework.filters import OrderingFilter, SearchFilter, search_smart_split
+from rest_framework.filters import OrderingFilter, search_smart_split
 
+from config.filters import SearchFilter
 from config.sync import UpdatedSinceFilter
 from providers import selectors
 from providers.api.external_ids import ExternalIdFilter
@@ -18,7 +19,7 @@ from providers.choices import (
     SERVICE_MODEL_CHOICES,
     SOC_MODEL_CHOICES,
 )
-from providers.models import Capability, CapabilityOffering, Provider
+from providers.models import Capability, CapabilityOffering, Provider, Reference
 from providers.rules import MAX_TAG_LENGTH, TAG_PATTERN
 
 # The built-in catalog is fixed per release, so its codes are a closed enum.
@@ -129,3 +130,18 @@ class OfferingFilter(django_filters.FilterSet):
     class Meta:
         model = CapabilityOffering
         fields = ["delivered_by", "service_model"]
+
+
+class ReferenceFilter(django_filters.FilterSet):
+    framework = django_filters.ChoiceFilter(
+        choices=FRAMEWORK_CHOICES,
+        method="filter_framework",
+        help_text="References whose client works under this compliance framework.",
+    )
+
+    class Meta:
+        model = Reference
+        fields = ["client_industry", "contactable", "verified", "framework"]
+
+    def filter_framework(self, queryset, name, value):
+        return queryset.filter(**selectors.json_list_contains("frameworks", value))

@@ -124,7 +124,9 @@ class ProviderViewSet(
     def get_serializer_class(self):
         if self.action in ("list", "sync"):
             return ProviderSummarySerializer
-        if self.action == "retrieve":
+        if self.action in ("retrieve", "partial_update"):
+            # A PATCH knows the detail's nested lists as read-only fields, so a
+            # provider read and sent back whole is accepted (they are ignored).
             return ProviderDetailSerializer
         if self.action == "import_providers":
             return ProviderImportSerializer

@@ -29,6 +29,9 @@ class DocumentPartSerializer(StrictSerializer):
     document_def: str | None = None
     document_fields: tuple[str, ...] | None = None
     document_required: tuple[str, ...] | None = None
+    #: Read-only fields of the resource's representation that the body may carry
+    #: back (ignored), so a resource read and sent back whole is accepted.
+    read_back_fields: tuple[str, ...] = ()
 
     def to_representation(self, instance):
         return instance
@@ -64,6 +67,19 @@ class DraftChangesSerializer(DocumentPartSerializer):
     component_name = "QuestionnaireDraftChanges"
     document_fields = ("name", "description", "version_label", "sections")
     document_required = ()
+    read_back_fields = (
+        "id",
+        "questionnaire",
+        "questionnaire_code",
+        "builtin",
+        "number",
+        "status",
+        "content_hash",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "retired_at",
+    )
 
 
 class QuestionnaireCreateSerializer(DocumentPartSerializer):
@@ -129,6 +145,11 @@ def part_schema(part: type[DocumentPartSerializer], ref) -> dict[str, Any]:
     if part.document_fields is not None:
         schema["properties"] = {k: schema["properties"][k] for k in part.document_fields}
         schema["required"] = [k for k in schema.get("required", []) if k in part.document_fields]
+    for name in part.read_back_fields:
+        schema["properties"][name] = {
+            "readOnly": True,
+            "description": "As the version's representation has it; ignored.",
+        }
     if part.document_required is not None:
         schema["required"] = list(part.document_required)
     if not schema.get("required"):

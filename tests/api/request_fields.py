@@ -77,6 +77,8 @@ def _request_serializers(requested):
 
 def _schema_leaves(node: dict, components: dict, path: str, seen=frozenset()):
     """Paths of the integer and free-form leaves of an OpenAPI schema object."""
+    if node.get("readOnly"):  # sent back from a read, ignored: it names nothing
+        return
     if "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[-1]
         if name not in seen:

@@ -122,6 +122,59 @@ class TestJson:
         }
         assert snapshot(organization) == before
 
+    def test_nested_records_in_a_row_are_refused_not_dropped(self, admin_client, organization):
+        """A row holds a provider's own fields: its offerings, references and SLA terms
+        have their own routes, so a row carrying them is invalid, naming each."""
+        row = {
+            "name": "Nested Co",
+            "service_model": ["msp"],
+            "capabilities": [{"capability": "msp.help_desk"}],
+            "references": [{"client_industry": "legal"}],
+            "slas": [{"metric": "uptime", "target_value": 99.9, "unit": "percent"}],
+        }
+        response = post_json(admin_client, [row])
+        assert response.status_code == 400
+        errors = {(e["field"], e["code"]) for e in response.json()["errors"]}
+        assert errors == {
+            (f"providers[0].{name}", "unknown_field")
+            for name in ("service_model", "capabilities", "references", "slas")
+        }
+        assert not Provider.objects.filter(organization=organization).exists()
+
+    def test_best_effort_reports_a_row_with_unknown_fields(self, admin_client, organization):
+        response = post_json(
+            admin_client,
+            [{"name": "Good Co"}, {"name": "Typo Co", "servce_models": ["msp"]}],
+            mode="best_effort",
+        )
+        assert response.status_code == 200
+        rows = response.json()["rows"]
+        assert [row["action"] for row in rows] == ["created", "invalid"]
+        assert rows[1]["errors"][0]["field"] == "servce_models"
+        assert list(Provider.objects.values_list("name", flat=True)) == ["Good Co"]
+
+    def test_read_only_fields_of_a_row_are_ignored(self, admin_client, organization):
+        """A provider read (list or detail) and imported back keeps its id and dates."""
+        provider = ProviderFactory(organization=organization, slug="acme", name="Acme")
+        read = admin_client.get(f"/api/v1/providers/{provider.pk}/").json()
+        row = {k: v for k, v in read.items() if k not in ("capabilities", "references", "slas")}
+        row = {**row, "documents": [], "id": 999, "created_at": "2001-01-01T00:00:00Z"}
+        response = post_json(admin_client, [row])
+        assert response.status_code == 400
+        assert [e["field"] for e in response.json()["errors"]] == ["providers[0].documents"]
+        del row["documents"]
+        response = post_json(admin_client, [row])
+        assert response.status_code == 200, response.content
+        assert response.json()["rows"][0]["action"] == "unchanged"
+        provider.refresh_from_db()
+        assert provider.pk != 999 and provider.created_at.year != 2001
+
+    def test_an_unknown_top_level_key_is_refused(self, admin_client, organization):
+        response = post_json(admin_client, [{"name": "Moded Co"}], moed="best_effort")
+        assert response.status_code == 400
+        assert [e["field"] for e in response.json()["errors"]] == ["moed"]
+        assert not Provider.objects.exists()
+
     def test_best_effort_writes_the_valid_rows(self, admin_client, organization):
         response = post_json(
             admin_client,
