@@ -144,7 +144,8 @@ class AnswerViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.Generi
 
 
 class RatingViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Evaluators' ratings of judged questions, blind until each submits their sheet."""
+    """Evaluators' ratings of judged questions: private drafts of their author until each
+    submits their sheet."""
 
     serializer_class = si.RatingSerializer
     operation_id_prefix = "evaluation_ratings"
@@ -176,7 +177,8 @@ class RatingViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.Generi
     @extend_schema(request=si.SheetSubmitSerializer, responses={201: si.SheetSerializer})
     @action(detail=False, methods=["post"])
     def submit(self, request, evaluation_pk=None):
-        """Submit your sheet for a candidate: your ratings become final and you see others'."""
+        """Submit your sheet for a candidate: your ratings become final, count in scores and
+        you see others' submitted ones. Without a rating of the candidate: 409."""
         payload = si.SheetSubmitSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         candidate = self.parent.candidates.filter(pk=payload.validated_data["candidate"]).first()
