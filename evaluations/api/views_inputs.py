@@ -92,7 +92,10 @@ class EvaluatorViewSet(
     @extend_schema(request=s.DeclarationSerializer, responses=s.EvaluatorSerializer)
     @action(detail=True, methods=["post"])
     def declaration(self, request, evaluation_pk=None, pk=None):
-        """Declare (no) conflict of interest: only the evaluator themselves."""
+        """Declare (no) conflict of interest: only the evaluator themselves.
+
+        A declared conflict is final (409 on a later declaration); only the lead's
+        override-conflict lets the evaluator rate."""
         assignment = self.get_object()
         if assignment.membership_id != getattr(self.principal.membership, "pk", None):
             raise PermissionDenied("Only the evaluator can make their own declaration.")

@@ -209,17 +209,24 @@ def assign_evaluator(evaluation: Evaluation, *, user, membership) -> EvaluatorAs
     return EvaluatorAssignment.objects.create(evaluation=evaluation, membership=membership)
 
 
+@transaction.atomic
 def declare_conflict(
     assignment: EvaluatorAssignment, *, user, has_conflict: bool, details: str
 ) -> EvaluatorAssignment:
+    """Record the evaluator's declaration. A declared conflict is final: only the
+    lead's override lets the evaluator rate; no later declaration clears it."""
     if has_conflict and not details.strip():
         raise ValidationError({"details": ["Describe the conflict."]})
+    assignment = EvaluatorAssignment.objects.select_for_update().get(pk=assignment.pk)
     old = assignment.conflict_status
+    if old == ConflictStatus.CONFLICT:
+        raise Conflict(
+            "You declared a conflict; it stands. Only the lead can let you rate "
+            "(override-conflict)."
+        )
     assignment.conflict_status = ConflictStatus.CONFLICT if has_conflict else ConflictStatus.NONE
     assignment.conflict_details = details if has_conflict else ""
     assignment.declared_at = timezone.now()
-    assignment.conflict_override_reason = ""
-    assignment.conflict_overridden_at = None
     assignment.save()
     record(
         assignment.evaluation,
