@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
 from config.exceptions import Conflict
+from evaluations.services import evaluators
 
 
 def issue_token(
@@ -101,8 +102,11 @@ def change_role(membership: Membership, role: str) -> Membership:
 
 
 @transaction.atomic
-def remove_member(membership: Membership):
+def remove_member(membership: Membership, *, user):
     if membership.role == Role.ADMIN:
         _ensure_admin_remains(membership)
+    # Their evaluator assignments go first, audited, or the deletion is refused
+    # when one holds work on record (submitted ratings, a declared conflict).
+    evaluators.release_member(membership, user=user)
     membership.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     membership.delete()

@@ -66,7 +66,7 @@ class MembershipViewSet(
         )
 
     def perform_destroy(self, instance):
-        services.remove_member(instance)
+        services.remove_member(instance, user=self.principal.user)
 
 
 class ApiTokenViewSet(

@@ -22,7 +22,7 @@ from evaluations.models import (
     RatingSheet,
 )
 from evaluations.selectors import visible_ratings
-from evaluations.services import answers, lifecycle, ratings
+from evaluations.services import answers, evaluators, lifecycle, ratings
 
 RATERS = {Role.ADMIN, Role.EVALUATOR}
 
@@ -75,7 +75,10 @@ class EvaluatorViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Members assigned to rate, each with a conflict-of-interest declaration."""
+    """Members assigned to rate, each with a conflict-of-interest declaration.
+
+    Removing one is audited, and refused (409) once the evaluation left collecting,
+    once they submitted ratings or once they declared a conflict."""
 
     queryset = EvaluatorAssignment.objects.select_related("membership__user")
     serializer_class = s.EvaluatorSerializer
@@ -88,6 +91,9 @@ class EvaluatorViewSet(
             user=self.principal.user,
             membership=serializer.validated_data["membership"],
         )
+
+    def perform_destroy(self, instance):
+        evaluators.remove_evaluator(instance, user=self.principal.user)
 
     @extend_schema(request=s.DeclarationSerializer, responses=s.EvaluatorSerializer)
     @action(detail=True, methods=["post"])

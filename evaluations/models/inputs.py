@@ -88,8 +88,10 @@ class RatingSheet(models.Model):
     candidate = models.ForeignKey(
         "evaluations.Candidate", on_delete=models.CASCADE, related_name="sheets"
     )
+    # RESTRICT: an evaluator with a submitted sheet is never deleted (their
+    # ratings are final); the sheet goes only with its candidate or evaluation.
     evaluator = models.ForeignKey(
-        "evaluations.EvaluatorAssignment", on_delete=models.CASCADE, related_name="sheets"
+        "evaluations.EvaluatorAssignment", on_delete=models.RESTRICT, related_name="sheets"
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
 

@@ -194,6 +194,8 @@ def remove_candidate(candidate: Candidate, *, user):
     require_status(evaluation, {S.DRAFT, S.COLLECTING}, "Removing a candidate")
     if evaluation.decision_candidate_id == candidate.pk:
         raise Conflict("The chosen candidate cannot be removed.")
+    if candidate.sheets.exists():
+        raise Conflict("Evaluators submitted ratings of this candidate; they stay on record.")
     record(evaluation, user, [Change("candidate.removed", old={"provider": candidate.provider_id})])
     candidate.delete()
 
@@ -206,7 +208,9 @@ def assign_evaluator(evaluation: Evaluation, *, user, membership) -> EvaluatorAs
         raise ValidationError({"member": ["Viewers cannot rate; make them evaluators first."]})
     if evaluation.evaluators.filter(membership=membership).exists():
         raise Conflict("This member is already an evaluator.")
-    return EvaluatorAssignment.objects.create(evaluation=evaluation, membership=membership)
+    assignment = EvaluatorAssignment.objects.create(evaluation=evaluation, membership=membership)
+    record(evaluation, user, [Change("evaluator.assigned", new={"member": membership.pk})])
+    return assignment
 
 
 @transaction.atomic
