@@ -39,7 +39,7 @@ def _remove(assignment: EvaluatorAssignment, user):
 
 
 def _locked(assignments):
-    return list(assignments.select_for_update().select_related("evaluation"))
+    return list(assignments.select_for_update(of=("self",)).select_related("evaluation"))
 
 
 @transaction.atomic
