@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
 from config.exceptions import Conflict
+from evaluations.services import evaluators
 
 
 def issue_token(
@@ -153,10 +154,13 @@ def change_role(membership: Membership, role: str) -> Membership:
 
 
 @transaction.atomic
-def remove_member(membership: Membership):
+def remove_member(membership: Membership, *, user):
     membership = _locked(membership)
     if membership.role == Role.ADMIN:
         _ensure_admin_remains(membership)
     _ensure_leads_nothing(membership)
+    # Their evaluator assignments go first, audited, or the deletion is refused
+    # when one holds work on record (submitted ratings, a declared conflict).
+    evaluators.release_member(membership, user=user)
     membership.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     membership.delete()

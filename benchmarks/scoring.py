@@ -63,6 +63,7 @@ def build(candidates: int, questions: int, evaluators: int):
         Evaluation,
         EvaluatorAssignment,
         Rating,
+        RatingSheet,
     )
     from providers.models import Provider
     from questionnaires.models import Question, Questionnaire, QuestionnaireVersion, Section
@@ -143,6 +144,10 @@ def build(candidates: int, questions: int, evaluators: int):
             for e in assignments
         ),
         batch_size=5000,
+    )
+    # Submitted sheets: only submitted ratings are scored.
+    RatingSheet.objects.bulk_create(
+        RatingSheet(candidate=c, evaluator=e) for c in candidate_rows for e in assignments
     )
     return evaluation
 

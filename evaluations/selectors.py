@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 
 from evaluations.models import EvaluationStatus, Rating, RatingSheet, Scorecard
+from evaluations.models.inputs import author_submitted
 from evaluations.ranking import competition_ranked
 from providers.models import ProviderExternalId
 
@@ -151,28 +152,26 @@ def latest_ranked(evaluation) -> list[tuple[int, Scorecard]]:
 def visible_ratings(evaluation, principal):
     """Blind rating: what the caller may see of an evaluation's ratings.
 
-    - the lead sees everything;
-    - an assigned evaluator sees their own ratings, and everyone's ratings of a
-      candidate once they have submitted their own sheet for it;
-    - anyone else sees only ratings from submitted sheets (final ratings).
+    A rating is its author's private draft until they submit their sheet for
+    the candidate; nobody else sees it, the lead and admins included.
+
+    - an assigned evaluator sees their own ratings, and the others' submitted
+      ratings of a candidate once they have submitted their own sheet for it
+      (so their own ratings stay independent);
+    - anyone else sees only submitted ratings.
     """
     ratings = Rating.objects.filter(candidate__evaluation=evaluation).select_related(
         "question", "evaluator__membership__user"
     )
     membership = principal.membership
-    if membership is not None and evaluation.lead_id == membership.pk:
-        return ratings
-    submitted_by_author = Exists(
-        RatingSheet.objects.filter(candidate=OuterRef("candidate"), evaluator=OuterRef("evaluator"))
-    )
     assignment = (
         evaluation.evaluators.filter(membership=membership).first()
         if membership is not None
         else None
     )
     if assignment is None:
-        return ratings.filter(submitted_by_author)
+        return ratings.submitted()
     submitted_by_caller = Exists(
         RatingSheet.objects.filter(candidate=OuterRef("candidate"), evaluator=assignment)
     )
-    return ratings.filter(Q(evaluator=assignment) | submitted_by_caller)
+    return ratings.filter(Q(evaluator=assignment) | (author_submitted() & submitted_by_caller))

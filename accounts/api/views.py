@@ -47,6 +47,7 @@ class MembershipViewSet(
     queryset = Membership.objects.select_related("user")
     serializer_class = s.MembershipSerializer
     operation_id_prefix = "members"
+    extra_error_codes = (409,)
     integration_writes = False
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_fields = ["role"]
@@ -68,7 +69,7 @@ class MembershipViewSet(
         )
 
     def perform_destroy(self, instance):
-        services.remove_member(instance)
+        services.remove_member(instance, user=self.principal.user)
 
 
 class ApiTokenViewSet(

@@ -22,7 +22,7 @@ from evaluations.models import (
     RatingSheet,
 )
 from evaluations.selectors import visible_ratings
-from evaluations.services import answers, lifecycle, ratings
+from evaluations.services import answers, evaluators, lifecycle, ratings
 
 RATERS = {Role.ADMIN, Role.EVALUATOR}
 
@@ -75,7 +75,10 @@ class EvaluatorViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Members assigned to rate, each with a conflict-of-interest declaration."""
+    """Members assigned to rate, each with a conflict-of-interest declaration.
+
+    Removing one is audited, and refused (409) once the evaluation left collecting,
+    once they submitted ratings or once they declared a conflict."""
 
     queryset = EvaluatorAssignment.objects.select_related("membership__user")
     serializer_class = s.EvaluatorSerializer
@@ -89,10 +92,16 @@ class EvaluatorViewSet(
             membership=serializer.validated_data["membership"],
         )
 
+    def perform_destroy(self, instance):
+        evaluators.remove_evaluator(instance, user=self.principal.user)
+
     @extend_schema(request=s.DeclarationSerializer, responses=s.EvaluatorSerializer)
     @action(detail=True, methods=["post"])
     def declaration(self, request, evaluation_pk=None, pk=None):
-        """Declare (no) conflict of interest: only the evaluator themselves."""
+        """Declare (no) conflict of interest: only the evaluator themselves.
+
+        A declared conflict is final (409 on a later declaration); only the lead's
+        override-conflict lets the evaluator rate."""
         assignment = self.get_object()
         if assignment.membership_id != getattr(self.principal.membership, "pk", None):
             raise PermissionDenied("Only the evaluator can make their own declaration.")
@@ -144,7 +153,8 @@ class AnswerViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.Generi
 
 
 class RatingViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Evaluators' ratings of judged questions, blind until each submits their sheet."""
+    """Evaluators' ratings of judged questions: private drafts of their author until each
+    submits their sheet."""
 
     serializer_class = si.RatingSerializer
     operation_id_prefix = "evaluation_ratings"
@@ -176,7 +186,8 @@ class RatingViewSet(EvaluationChildMixin, mixins.ListModelMixin, viewsets.Generi
     @extend_schema(request=si.SheetSubmitSerializer, responses={201: si.SheetSerializer})
     @action(detail=False, methods=["post"])
     def submit(self, request, evaluation_pk=None):
-        """Submit your sheet for a candidate: your ratings become final and you see others'."""
+        """Submit your sheet for a candidate: your ratings become final, count in scores and
+        you see others' submitted ones. Without a rating of the candidate: 409."""
         payload = si.SheetSubmitSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         candidate = self.parent.candidates.filter(pk=payload.validated_data["candidate"]).first()

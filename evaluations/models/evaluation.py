@@ -104,8 +104,10 @@ class EvaluatorAssignment(models.Model):
     declaration. A declared conflict bars rating unless the lead overrides it."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evaluators")
+    # RESTRICT: deleting a member never takes their evaluator work with it
+    # (evaluations.services.evaluators.release_member decides what may go).
     membership = models.ForeignKey(
-        "accounts.Membership", on_delete=models.CASCADE, related_name="evaluator_assignments"
+        "accounts.Membership", on_delete=models.RESTRICT, related_name="evaluator_assignments"
     )
     conflict_status = models.CharField(
         max_length=16, choices=ConflictStatus.choices, default=ConflictStatus.UNDECLARED

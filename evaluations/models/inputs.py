@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 
 
 class Answer(models.Model):
@@ -32,8 +33,23 @@ class Answer(models.Model):
         return f"answer {self.question_id} of candidate {self.candidate_id}"
 
 
+def author_submitted():
+    """The condition on ratings that their author submitted their sheet for the
+    candidate. Until then a rating is the author's private draft: it is never
+    scored, reported, audited or shown to anyone else (docs/evaluations.md)."""
+    return Exists(
+        RatingSheet.objects.filter(candidate=OuterRef("candidate"), evaluator=OuterRef("evaluator"))
+    )
+
+
+class RatingQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(author_submitted())
+
+
 class Rating(models.Model):
-    """One evaluator's score ``0..scale_max`` for a judged question of a candidate."""
+    """One evaluator's score ``0..scale_max`` for a judged question of a candidate:
+    a private draft until the evaluator submits their sheet for the candidate."""
 
     candidate = models.ForeignKey(
         "evaluations.Candidate", on_delete=models.CASCADE, related_name="ratings"
@@ -48,6 +64,8 @@ class Rating(models.Model):
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RatingQuerySet.as_manager()
 
     tenant_path = "candidate__evaluation__organization"
 
@@ -70,8 +88,10 @@ class RatingSheet(models.Model):
     candidate = models.ForeignKey(
         "evaluations.Candidate", on_delete=models.CASCADE, related_name="sheets"
     )
+    # RESTRICT: an evaluator with a submitted sheet is never deleted (their
+    # ratings are final); the sheet goes only with its candidate or evaluation.
     evaluator = models.ForeignKey(
-        "evaluations.EvaluatorAssignment", on_delete=models.CASCADE, related_name="sheets"
+        "evaluations.EvaluatorAssignment", on_delete=models.RESTRICT, related_name="sheets"
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
 

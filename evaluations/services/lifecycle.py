@@ -200,6 +200,8 @@ def remove_candidate(candidate: Candidate, *, user):
     require_status(evaluation, {S.DRAFT, S.COLLECTING}, "Removing a candidate")
     if evaluation.decision_candidate_id == candidate.pk:
         raise Conflict("The chosen candidate cannot be removed.")
+    if candidate.sheets.exists():
+        raise Conflict("Evaluators submitted ratings of this candidate; they stay on record.")
     record(evaluation, user, [Change("candidate.removed", old={"provider": candidate.provider_id})])
     candidate.delete()
     # Its scorecards are gone (tombstones); the others may move up.
@@ -214,20 +216,29 @@ def assign_evaluator(evaluation: Evaluation, *, user, membership) -> EvaluatorAs
         raise ValidationError({"member": ["Viewers cannot rate; make them evaluators first."]})
     if evaluation.evaluators.filter(membership=membership).exists():
         raise Conflict("This member is already an evaluator.")
-    return EvaluatorAssignment.objects.create(evaluation=evaluation, membership=membership)
+    assignment = EvaluatorAssignment.objects.create(evaluation=evaluation, membership=membership)
+    record(evaluation, user, [Change("evaluator.assigned", new={"member": membership.pk})])
+    return assignment
 
 
+@transaction.atomic
 def declare_conflict(
     assignment: EvaluatorAssignment, *, user, has_conflict: bool, details: str
 ) -> EvaluatorAssignment:
+    """Record the evaluator's declaration. A declared conflict is final: only the
+    lead's override lets the evaluator rate; no later declaration clears it."""
     if has_conflict and is_blank(details):
         raise ValidationError({"details": ["Describe the conflict."]})
+    assignment = EvaluatorAssignment.objects.select_for_update().get(pk=assignment.pk)
     old = assignment.conflict_status
+    if old == ConflictStatus.CONFLICT:
+        raise Conflict(
+            "You declared a conflict; it stands. Only the lead can let you rate "
+            "(override-conflict)."
+        )
     assignment.conflict_status = ConflictStatus.CONFLICT if has_conflict else ConflictStatus.NONE
     assignment.conflict_details = details if has_conflict else ""
     assignment.declared_at = timezone.now()
-    assignment.conflict_override_reason = ""
-    assignment.conflict_overridden_at = None
     assignment.save()
     record(
         assignment.evaluation,

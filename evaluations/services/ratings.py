@@ -15,8 +15,15 @@ S = EvaluationStatus
 
 
 def evaluator_for(evaluation, membership):
-    """The caller's assignment in this evaluation, checked for the right to rate."""
-    assignment = evaluation.evaluators.filter(membership=membership).first() if membership else None
+    """The caller's assignment in this evaluation, checked for the right to rate.
+
+    Locked until the transaction ends, so a sheet submission, a rating write and
+    the evaluator's removal never interleave."""
+    assignment = (
+        evaluation.evaluators.select_for_update().filter(membership=membership).first()
+        if membership
+        else None
+    )
     if assignment is None:
         raise PermissionDenied("You are not an evaluator of this evaluation.")
     if not assignment.may_rate:
@@ -68,14 +75,13 @@ def upsert_ratings(evaluation, *, user, membership, items: list[dict]) -> dict:
         raise ValidationError([errors.get(i, {}) for i in range(len(items))])
 
     existing = {(r.candidate_id, r.question_id): r for r in assignment.ratings.all()}
-    to_create, to_update, changes = [], [], []
+    to_create, to_update = [], []
     for item in items:
         question = questions[item["question"]]
         current = existing.get((item["candidate"], question.pk))
         comment = item.get("comment", "")
         if current and current.score == item["score"] and current.comment == comment:
             continue
-        previous = {"evaluator": assignment.pk, "score": current.score} if current else None
         if current:
             current.score, current.comment = item["score"], comment
             to_update.append(current)
@@ -89,40 +95,48 @@ def upsert_ratings(evaluation, *, user, membership, items: list[dict]) -> dict:
                     comment=comment,
                 )
             )
-        changes.append(
-            Change(
-                "rating.set",
-                old=previous,
-                new={"evaluator": assignment.pk, "score": item["score"]},
-                candidate_id=item["candidate"],
-                question_code=question.code,
-            )
-        )
+    # Drafts are not audited: they move no score and stay private to their author
+    # (an audit event would show them to admins). Submitting the sheet records them.
     Rating.objects.bulk_create(to_create)
     Rating.objects.bulk_update(to_update, ["score", "comment", "updated_at"])
-    record(evaluation, user, changes)
     return {
         "created": len(to_create),
         "updated": len(to_update),
-        "unchanged": len(items) - len(changes),
+        "unchanged": len(items) - len(to_create) - len(to_update),
     }
 
 
+@transaction.atomic
 def submit_sheet(evaluation, *, user, membership, candidate) -> RatingSheet:
+    """Make the caller's ratings of a candidate final: from now on they are scored,
+    shown and audited. A sheet without a rating is refused."""
     require_status(evaluation, {S.COLLECTING}, "Submitting ratings")
     assignment = evaluator_for(evaluation, membership)
     if candidate.evaluation_id != evaluation.pk:
         raise ValidationError({"candidate": ["Not a candidate of this evaluation."]})
+    rated = list(
+        assignment.ratings.filter(candidate=candidate).select_related("question").order_by("pk")
+    )
+    if not rated:
+        raise Conflict("You have not rated this candidate; rate at least one question first.")
     try:
         with transaction.atomic():
             sheet = RatingSheet.objects.create(candidate=candidate, evaluator=assignment)
     except IntegrityError:
         raise Conflict("You already submitted your sheet for this candidate.") from None
-    record(
-        evaluation,
-        user,
-        [Change("sheet.submitted", new={"evaluator": assignment.pk}, candidate_id=candidate.pk)],
+    changes = [
+        Change(
+            "rating.submitted",
+            new={"evaluator": assignment.pk, "score": rating.score},
+            candidate_id=candidate.pk,
+            question_code=rating.question.code,
+        )
+        for rating in rated
+    ]
+    changes.append(
+        Change("sheet.submitted", new={"evaluator": assignment.pk}, candidate_id=candidate.pk)
     )
+    record(evaluation, user, changes)
     return sheet
 
 

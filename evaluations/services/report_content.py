@@ -8,7 +8,7 @@ rating agreement (Krippendorff's alpha), sensitivity (``evaluations.sensitivity`
 exactly as SCORING.md defines it), coverage gaps, the needs assessment the
 evaluation was built from and a plain-language summary. Candidates appear in
 ranking order everywhere. Individual ratings never appear (only counts, spread
-and agreement), so the report keeps the blind-rating rule's spirit.
+and agreement), and only submitted ratings are counted (drafts stay private).
 """
 
 import json
@@ -149,9 +149,13 @@ def _question_rows(cards, questions: dict[str, Question], answers: dict) -> list
 def _disagreement(cards, questions: dict[str, Question]) -> dict:
     applicable = {q["code"] for q in cards[0].question_results}
     judged = {code for code in applicable if code in questions and _is_judged(questions[code])}
-    rows = Rating.objects.filter(
-        candidate_id__in=[card.candidate_id for card in cards], question__code__in=judged
-    ).values_list("candidate_id", "question__code", "evaluator_id", "score")
+    rows = (
+        Rating.objects.filter(
+            candidate_id__in=[card.candidate_id for card in cards], question__code__in=judged
+        )
+        .submitted()
+        .values_list("candidate_id", "question__code", "evaluator_id", "score")
+    )
     summary = krippendorff_alpha(
         (evaluator, (candidate, code), score / questions[code].scale_max)
         for candidate, code, evaluator, score in rows

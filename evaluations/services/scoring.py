@@ -143,7 +143,9 @@ def load_inputs(evaluation: Evaluation) -> ScoringInputs:
         answers[candidate_id][codes[question_id]] = value
     ratings: dict[int, dict[str, tuple[int, ...]]] = {pk: {} for pk in ids}
     group = sorted_ratings_in_sql if connection.vendor == "postgresql" else sorted_ratings_in_python
-    for candidate_id, question_id, scores in group(Rating.objects.filter(candidate_id__in=ids)):
+    # Only submitted ratings count: a draft is private to its author (blind rating).
+    submitted = Rating.objects.filter(candidate_id__in=ids).submitted()
+    for candidate_id, question_id, scores in group(submitted):
         ratings[candidate_id][codes[question_id]] = tuple(scores)
     overrides: dict[int, dict] = {pk: {} for pk in ids}
     for candidate_id, question_id, score in (

@@ -23,7 +23,7 @@ from django.apps import apps
 
 from accounts.models import Role
 from accounts.tenancy import tenant_lookup
-from evaluations.models import Candidate, Evaluation
+from evaluations.models import Candidate, Evaluation, Rating
 from providers.models import Document
 from questionnaires.models import Question
 from tests.api.request_fields import model_filters, request_fields
@@ -55,7 +55,16 @@ def _admin(context) -> int:
 
 
 def _rate_as_admin(context):
-    assign(_evaluation(context), context["admin"])
+    return assign(_evaluation(context), context["admin"])
+
+
+def _draft_as_admin(context):
+    """A draft rating of the admin: a sheet with no rating is refused."""
+    question = _evaluation(context).questionnaire_version.questions.get(code="REP-01")
+    evaluator = _rate_as_admin(context)
+    Rating.objects.create(
+        candidate_id=_candidate(context), question=question, evaluator=evaluator, score=3
+    )
 
 
 def _start_scoring(context):
@@ -136,7 +145,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         prepare=_rate_as_admin,
     ),
     ("evaluation_ratings_submit", "candidate"): Sample(
-        ref=_candidate, body=lambda _, ref: {"candidate": ref}, prepare=_rate_as_admin
+        ref=_candidate, body=lambda _, ref: {"candidate": ref}, prepare=_draft_as_admin
     ),
     ("evaluation_overrides_create", "candidate"): Sample(
         ref=_candidate,

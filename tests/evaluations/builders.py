@@ -1,7 +1,7 @@
 """Build questionnaire versions and evaluations straight from rows, for tests."""
 
 from accounts.models import Role
-from evaluations.models import Candidate, Evaluation, EvaluatorAssignment
+from evaluations.models import Candidate, Evaluation, EvaluatorAssignment, Rating, RatingSheet
 from questionnaires.models import Question, Questionnaire, QuestionnaireVersion, Section
 from tests.factories import MembershipFactory
 
@@ -97,4 +97,18 @@ def assign(evaluation, membership, *, declared=True) -> EvaluatorAssignment:
         evaluation=evaluation,
         membership=membership,
         conflict_status="none" if declared else "undeclared",
+    )
+
+
+def submit_sheets(evaluation):
+    """Submit the sheet of every evaluator for every candidate they rated: only
+    submitted ratings count (drafts are private to their author)."""
+    pairs = (
+        Rating.objects.filter(candidate__evaluation=evaluation)
+        .values_list("candidate_id", "evaluator_id")
+        .distinct()
+        .order_by()
+    )
+    RatingSheet.objects.bulk_create(
+        (RatingSheet(candidate_id=c, evaluator_id=e) for c, e in pairs), ignore_conflicts=True
     )

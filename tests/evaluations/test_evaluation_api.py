@@ -154,20 +154,21 @@ def test_full_flow(team, version, organization, django_capture_on_commit_callbac
     )
     assert team["bob"].post(f"{url}ratings/", bob_rating, format="json").status_code == 200
 
-    # Blind until submitted.
+    # Drafts are private to their author, the lead included, until submitted.
     def seen_by(name):
         return sorted(r["score"] for r in team[name].get(f"{url}ratings/").json()["results"])
 
+    def submit(name):
+        body = {"candidate": ids["Acme"]}
+        return team[name].post(f"{url}ratings/submit/", body, format="json").status_code
+
     assert seen_by("alice") == [4] and seen_by("bob") == [2]
-    assert seen_by("lead") == [2, 4] and seen_by("viewer") == []
-    assert (
-        team["alice"]
-        .post(f"{url}ratings/submit/", {"candidate": ids["Acme"]}, format="json")
-        .status_code
-        == 201
-    )
-    assert seen_by("alice") == [2, 4] and seen_by("viewer") == [4]
+    assert seen_by("lead") == [] and seen_by("viewer") == []
+    assert submit("alice") == 201
+    assert seen_by("alice") == [4] and seen_by("lead") == [4] and seen_by("viewer") == [4]
     assert team["alice"].post(f"{url}ratings/", rating, format="json").status_code == 400
+    assert submit("bob") == 201
+    assert seen_by("alice") == [2, 4] and seen_by("viewer") == [2, 4]
 
     # Score in the background, read ranked scorecards.
     assert team["viewer"].post(f"{url}score/").status_code == 403
@@ -236,7 +237,8 @@ def test_full_flow(team, version, organization, django_capture_on_commit_callbac
     actions = [e["action"] for e in team["admin"].get(f"{url}audit/").json()["results"]]
     for expected in (
         "answer.set",
-        "rating.set",
+        "rating.submitted",
+        "sheet.submitted",
         "override.set",
         "evaluation.status",
         "evaluation.decided",

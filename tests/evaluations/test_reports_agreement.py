@@ -9,7 +9,7 @@ from evaluations.models import Rating
 from evaluations.services import scoring
 from evaluations.services.agreement import NO_PAIRS, NO_VARIATION, krippendorff_alpha
 from evaluations.services.report_content import build_snapshot
-from tests.evaluations.builders import assign, make_evaluation, make_version
+from tests.evaluations.builders import assign, make_evaluation, make_version, submit_sheets
 from tests.factories import MembershipFactory
 from tests.providers.factories import ProviderFactory
 
@@ -102,6 +102,7 @@ def test_report_maps_candidates_and_judged_questions_to_units(organization):
             Rating.objects.create(
                 candidate=candidates[0], question=questions[code], evaluator=evaluator, score=score
             )
+    submit_sheets(evaluation)
     scoring.score_evaluation(evaluation.pk)
     evaluation.refresh_from_db()
     snapshot = build_snapshot(

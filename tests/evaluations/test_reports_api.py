@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Role
 from evaluations.models import Answer, Rating, Report, Scorecard
 from evaluations.sensitivity import SensitivityCandidate, analyse_sensitivity
-from tests.evaluations.builders import assign, make_evaluation, make_version
+from tests.evaluations.builders import assign, make_evaluation, make_version, submit_sheets
 from tests.factories import MembershipFactory
 from tests.providers.factories import OfferingFactory, ProviderFactory, capability
 
@@ -127,6 +127,7 @@ def build_comparison(organization, *, lead=None, needs_assessment=None):
             evaluator=evaluators[who],
             score=score,
         )
+    submit_sheets(evaluation)
     return evaluation
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from evaluations.models import Answer, Rating, Scorecard
 from evaluations.sensitivity import SensitivityCandidate, analyse_sensitivity
-from tests.evaluations.builders import assign, make_evaluation, make_version
+from tests.evaluations.builders import assign, make_evaluation, make_version, submit_sheets
 from tests.evaluations.test_reports_api import request_report
 from tests.factories import MembershipFactory
 from tests.providers.factories import ProviderFactory
@@ -32,6 +32,7 @@ def test_tipping_points_of_a_close_race_match_the_engine(
         Rating.objects.create(
             candidate=candidate, question=questions["REP-01"], evaluator=evaluator, score=rating
         )
+    submit_sheets(evaluation)
     response = request_report(
         admin_client,
         evaluation,

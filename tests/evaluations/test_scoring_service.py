@@ -8,7 +8,7 @@ from evaluations.models import Answer, Override, Rating, Scorecard
 from evaluations.scoring import applicable_plan, score_candidate
 from evaluations.services import scoring
 from questionnaires.models import Question
-from tests.evaluations.builders import assign, make_evaluation, make_version
+from tests.evaluations.builders import assign, make_evaluation, make_version, submit_sheets
 from tests.factories import MembershipFactory
 from tests.providers.factories import ProviderFactory
 from tests.services import require_postgres
@@ -29,6 +29,7 @@ def rate(candidate, code, scores):
         Rating.objects.create(
             candidate=candidate, question=question, evaluator=evaluator, score=score
         )
+    submit_sheets(candidate.evaluation)
 
 
 @pytest.fixture
@@ -120,6 +121,7 @@ class TestScoringService:
                 for q in questions
                 for e in evaluators
             )
+            submit_sheets(evaluation)
             return evaluation
 
         small, large = build(2, 2), build(8, 10)
@@ -185,6 +187,7 @@ def rated_evaluation(organization):
                 )
             if scores:
                 expected[(candidate.pk, question.pk)] = sorted(scores)
+    submit_sheets(evaluation)
     return evaluation, expected
 
 

@@ -1,0 +1,142 @@
+"""Blind rating: a rating is its author's private draft until they submit their sheet.
+
+Drafts are never scored, reported, audited or shown to anyone else (the lead and
+other admins included); a sheet without a rating is refused.
+"""
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from evaluations.models import AuditEvent, Evaluation, Rating, Scorecard
+from evaluations.services import scoring
+from evaluations.services.report_content import build_snapshot
+from tests.evaluations.builders import assign, make_evaluation, make_version
+from tests.providers.factories import ProviderFactory
+
+
+@pytest.fixture
+def setup(make_client, organization):
+    clients = {
+        "lead": make_client(Role.ADMIN, organization),
+        "admin": make_client(Role.ADMIN, organization),
+        "alice": make_client(Role.EVALUATOR, organization),
+        "bob": make_client(Role.EVALUATOR, organization),
+        "viewer": make_client(Role.VIEWER, organization),
+    }
+    version = make_version(organization)
+    provider = ProviderFactory(organization=organization, name="Acme")
+    evaluation = make_evaluation(
+        organization, version, lead=clients["lead"].membership, providers=[provider]
+    )
+    for name in ("alice", "bob", "admin"):
+        assign(evaluation, clients[name].membership)
+    url = f"/api/v1/evaluations/{evaluation.pk}/"
+    return clients, evaluation, evaluation.candidates.get().pk, url
+
+
+def rate(client, url, candidate, score, comment=""):
+    body = [{"candidate": candidate, "question": "REP-01", "score": score, "comment": comment}]
+    response = client.post(f"{url}ratings/", body, format="json")
+    assert response.status_code == 200, response.content
+    return response
+
+
+def submit(client, url, candidate):
+    return client.post(f"{url}ratings/submit/", {"candidate": candidate}, format="json")
+
+
+def seen(client, url):
+    ratings = client.get(f"{url}ratings/").json()["results"]
+    return sorted((r["score"], r["comment"]) for r in ratings)
+
+
+def rep01(evaluation):
+    card = Scorecard.objects.get(evaluation=evaluation, is_latest=True)
+    return next(q for q in card.question_results if q["code"] == "REP-01")
+
+
+@pytest.mark.django_db
+class TestDrafts:
+    def test_nobody_but_the_author_sees_a_draft_not_even_the_lead(self, setup):
+        clients, _, candidate, url = setup
+        rate(clients["alice"], url, candidate, 4, "alice's private note")
+        assert seen(clients["alice"], url) == [(4, "alice's private note")]
+        for name in ("lead", "admin", "bob", "viewer"):
+            assert seen(clients[name], url) == [], name
+
+    def test_submitting_shows_others_only_submitted_ratings(self, setup):
+        """An admin assigned as evaluator who submits their own sheet reads the
+        submitted ratings of that candidate, never the others' drafts."""
+        clients, _, candidate, url = setup
+        rate(clients["alice"], url, candidate, 4, "alice's private note")
+        rate(clients["bob"], url, candidate, 2, "bob's submitted note")
+        assert submit(clients["bob"], url, candidate).status_code == 201
+        rate(clients["admin"], url, candidate, 3)
+        assert submit(clients["admin"], url, candidate).status_code == 201
+        assert seen(clients["admin"], url) == [(2, "bob's submitted note"), (3, "")]
+        assert seen(clients["lead"], url) == [(2, "bob's submitted note"), (3, "")]
+        assert seen(clients["alice"], url) == [(4, "alice's private note")]
+
+    def test_drafts_do_not_count_in_scores(self, setup):
+        """SCORING.md is silent on drafts; only submitted ratings are inputs."""
+        clients, evaluation, candidate, url = setup
+        rate(clients["alice"], url, candidate, 4)
+        scoring.score_evaluation(evaluation.pk)
+        assert (rep01(evaluation)["answered"], rep01(evaluation)["rating_count"]) == (False, 0)
+        rate(clients["alice"], url, candidate, 1)
+        assert scoring.score_evaluation(evaluation.pk)["created"] == []  # same inputs
+        assert submit(clients["alice"], url, candidate).status_code == 201
+        assert len(scoring.score_evaluation(evaluation.pk)["created"]) == 1
+        assert (rep01(evaluation)["x"], rep01(evaluation)["rating_count"]) == (0.2, 1)
+
+    def test_reports_count_only_submitted_ratings(self, setup):
+        clients, evaluation, candidate, url = setup
+        for name, score in (("alice", 5), ("bob", 0)):
+            rate(clients[name], url, candidate, score)
+        assert submit(clients["bob"], url, candidate).status_code == 201
+
+        def snapshot():
+            scoring.score_evaluation(evaluation.pk)
+            fresh = Evaluation.objects.get(pk=evaluation.pk)
+            return build_snapshot(
+                fresh, seed=1, trials=100, spread=0.25, generated_at=timezone.now()
+            )
+
+        first = snapshot()
+        assert first["disagreement"]["ratings"] == 1
+        assert first["candidates"][0]["disagreements"] == []  # 5 vs 0 would disagree
+        rate(clients["alice"], url, candidate, 3)
+        second = snapshot()
+        assert {**second, "generated_at": None} == {**first, "generated_at": None}
+
+    def test_drafts_are_not_audited_submission_is(self, setup):
+        clients, evaluation, candidate, url = setup
+        rate(clients["alice"], url, candidate, 4, "alice's private note")
+        rate(clients["alice"], url, candidate, 5, "alice's private note")
+        for name in ("lead", "admin"):
+            body = clients[name].get(f"{url}audit/").content.decode()
+            assert "rating" not in body and "alice's private note" not in body
+        assert submit(clients["alice"], url, candidate).status_code == 201
+        events = {e.action: e for e in AuditEvent.objects.filter(evaluation=evaluation)}
+        alice = evaluation.evaluators.get(membership=clients["alice"].membership).pk
+        assert events["rating.submitted"].new_value == {"evaluator": alice, "score": 5}
+        assert events["rating.submitted"].question_code == "REP-01"
+        assert events["sheet.submitted"].new_value == {"evaluator": alice}
+
+    def test_an_empty_sheet_is_refused(self, setup):
+        clients, evaluation, candidate, url = setup
+        response = submit(clients["admin"], url, candidate)
+        assert response.status_code == 409
+        assert "rate at least one question" in response.json()["detail"]
+        assert not evaluation.evaluators.get(membership=clients["admin"].membership).sheets.exists()
+        assert not AuditEvent.objects.filter(evaluation=evaluation).exists()
+
+    def test_submitted_ratings_are_final(self, setup):
+        clients, _, candidate, url = setup
+        rate(clients["alice"], url, candidate, 4)
+        assert submit(clients["alice"], url, candidate).status_code == 201
+        body = [{"candidate": candidate, "question": "REP-01", "score": 1}]
+        assert clients["alice"].post(f"{url}ratings/", body, format="json").status_code == 400
+        assert submit(clients["alice"], url, candidate).status_code == 409
+        assert list(Rating.objects.values_list("score", flat=True)) == [4]
