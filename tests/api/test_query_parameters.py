@@ -158,3 +158,10 @@ def test_audit_filters(seeded):
     assert found(question_code="SOC-01", candidate=other.pk) == [("answer.set", other.pk, "SOC-01")]
     assert found(action="status.change") == [("status.change", None, "")]
     assert client.get(url, {"candidate": "x"}).status_code == 400
+
+
+def test_the_new_filters_are_documented():
+    documented = {operation_id: set(names) for operation_id, _, _, names in LISTS}
+    assert "framework" in documented["provider_references_list"]
+    assert {"action", "candidate", "question_code"} <= documented["evaluations_audit"]
+    assert "search" not in documented["provider_slas_list"]
