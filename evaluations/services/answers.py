@@ -1,10 +1,10 @@
 """Bulk upsert of answers by question code: all items valid, or nothing changes."""
 
 from django.apps import apps
-from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
 from accounts.principal import stored_user
+from config.races import retry_on_unique_race
 from evaluations.answer_values import answer_error
 from evaluations.models import Answer, EvaluationStatus
 from evaluations.services.audit import Change, record
@@ -23,7 +23,7 @@ def _document_ids_by_provider(provider_ids) -> dict[int, set[int]]:
     return ids
 
 
-@transaction.atomic
+@retry_on_unique_race
 def upsert_answers(evaluation, *, user, items: list[dict]) -> dict:
     """Apply ``[{candidate, question, value}]``; ``value: null`` clears an answer.
 

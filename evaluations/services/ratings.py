@@ -5,6 +5,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from accounts.principal import stored_user
 from config.exceptions import Conflict
+from config.races import retry_on_unique_race
 from config.text import is_blank
 from evaluations.models import EvaluationStatus, Override, Rating, RatingSheet
 from evaluations.services.audit import Change, record
@@ -35,7 +36,7 @@ def evaluator_for(evaluation, membership):
     return assignment
 
 
-@transaction.atomic
+@retry_on_unique_race
 def upsert_ratings(evaluation, *, user, membership, items: list[dict]) -> dict:
     """Apply ``[{candidate, question, score, comment}]`` as the calling evaluator."""
     require_status(evaluation, {S.COLLECTING}, "Rating")
@@ -145,7 +146,7 @@ def _require_lead(evaluation, membership):
         raise PermissionDenied("Only the evaluation's lead can do this.")
 
 
-@transaction.atomic
+@retry_on_unique_race
 def set_override(
     evaluation, *, user, membership, candidate, question_code: str, score: float, rationale: str
 ) -> Override:
