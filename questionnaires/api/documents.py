@@ -79,6 +79,7 @@ class DraftChangesSerializer(DocumentPartSerializer):
         "updated_at",
         "published_at",
         "retired_at",
+        "warnings",
     )
 
 

@@ -47,7 +47,9 @@ def api_routes() -> list[Route]:
                 pattern=pattern,
                 basename=basename,
                 kwargs=tuple(entry.pattern.regex.groupindex),
-                methods=tuple(sorted(m.upper() for m in actions)),
+                # DRF adds "head" to a viewset's shared actions map on its first
+                # request; left in, the inventory would depend on test order.
+                methods=tuple(sorted(m.upper() for m in actions if m != "head")),
             )
         )
     return routes
