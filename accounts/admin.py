@@ -35,10 +35,28 @@ admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), GuardedUserAdmin)
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnlyMembershipMixin:
+    """Memberships are shown, never edited, here: who joins, which role they hold
+    and who leaves are decided by the API's services (the last-admin rule under
+    a lock, leads handed over, submitted evaluation work kept). Operators recover
+    an organization with `manage.py create_organization`, which goes through
+    them too."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyMembershipMixin, admin.TabularInline):
     model = Membership
     extra = 0
-    raw_id_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Organization)
@@ -50,7 +68,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyMembershipMixin, admin.ModelAdmin):
     list_display = ["user", "organization", "role", "created_at"]
     list_filter = ["role", "organization"]
     search_fields = ["user__username", "user__email", "organization__name"]

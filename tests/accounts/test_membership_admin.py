@@ -1,0 +1,42 @@
+"""The Django admin shows memberships but cannot bypass the services' rules."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from accounts.models import Membership, Role
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator():
+    user = get_user_model().objects.create_superuser("operator", "op@example.com", "pw")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_last_admin_can_be_neither_demoted_nor_deleted_there(operator, organization):
+    admin = MembershipFactory(organization=organization, role=Role.ADMIN)
+    change = f"/admin/accounts/membership/{admin.pk}/change/"
+    assert operator.get(change).status_code == 200  # shown, read-only
+    operator.post(change, {"role": Role.VIEWER, "user": admin.user_id})
+    assert (
+        operator.post(f"/admin/accounts/membership/{admin.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    admin.refresh_from_db()
+    assert admin.role == Role.ADMIN
+    assert Membership.objects.filter(pk=admin.pk).exists()
+
+
+def test_the_organization_page_lists_members_without_editing_them(operator, organization):
+    MembershipFactory(organization=organization, role=Role.ADMIN)
+    page = operator.get(f"/admin/accounts/organization/{organization.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "memberships-TOTAL_FORMS" in html  # the inline is there...
+    assert 'name="memberships-0-role"' not in html  # ...without an editable role
+    assert operator.get("/admin/accounts/membership/add/").status_code == 403
