@@ -8,6 +8,7 @@ from providers.models import (
     Reference,
     SlaTerm,
 )
+from providers.signals import provider_identity_changed
 
 
 @admin.register(Capability)
@@ -67,6 +68,13 @@ class ProviderAdmin(admin.ModelAdmin):
         if db_field.name == "website":
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # Scorecards show the provider's name: a rename here must reach
+            # syncing clients as it does through the API.
+            provider_identity_changed.send(sender=Provider, provider_ids=[obj.pk])
 
 
 @admin.register(CapabilityOffering)

@@ -176,3 +176,21 @@ def test_scoped_to_the_organization(make_client, organization, other_organizatio
     client = make_client(organization=organization)
     assert client.get(FLAT).json()["results"] == []
     assert client.get(f"{FLAT}sync/").json()["results"] == []
+
+
+def test_a_rename_in_the_django_admin_reaches_syncing_clients(admin_client, organization, rf):
+    from django.contrib import admin as django_admin
+
+    from providers.admin import ProviderAdmin
+    from providers.models import Provider
+
+    _, candidates = evaluation_of(organization, {"Alpha": STRONG, "Bravo": WEAK})
+    crm = SyncingClient(admin_client, route=f"{FLAT}sync/")
+    crm.pull()
+    provider = Provider.objects.get(pk=candidates["Alpha"].provider_id)
+    provider.name = "Alpha Renamed"
+    form = type("ChangedForm", (), {"changed_data": ["name"]})()
+    ProviderAdmin(Provider, django_admin.site).save_model(rf.post("/"), provider, form, True)
+    delivered = crm.pull()
+    assert {crm.rows[pk]["provider_name"] for pk in delivered} == {"Alpha Renamed"}
+    assert crm.rows == flat_rows(admin_client)
