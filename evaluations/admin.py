@@ -47,10 +47,22 @@ class AnswerAdmin(admin.ModelAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
+    """Submitted ratings only, read-only: a draft is its author's until submitted,
+    for operators too, and a rating changes only through its author's sheet."""
+
     list_display = ["candidate", "question", "evaluator", "score", "updated_at"]
     list_filter = ["candidate__evaluation"]
     search_fields = ["question__code", "comment"]
     raw_id_fields = ["candidate", "question", "evaluator"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).submitted()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RatingSheet)

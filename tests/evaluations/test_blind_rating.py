@@ -140,3 +140,22 @@ class TestDrafts:
         assert clients["alice"].post(f"{url}ratings/", body, format="json").status_code == 400
         assert submit(clients["alice"], url, candidate).status_code == 409
         assert list(Rating.objects.values_list("score", flat=True)) == [4]
+
+
+@pytest.mark.django_db
+def test_operators_see_no_draft_in_the_django_admin(setup):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    clients, _, candidate, url = setup
+    rate(clients["alice"], url, candidate, 4, "alice's private draft note")
+    rate(clients["bob"], url, candidate, 2, "bob's submitted note")
+    assert submit(clients["bob"], url, candidate).status_code == 201
+    operator = Client()
+    operator.force_login(get_user_model().objects.create_superuser("op", "op@example.com", "pw"))
+    listed = operator.get("/admin/evaluations/rating/?q=note").context["cl"].result_list
+    assert [rating.comment for rating in listed] == ["bob's submitted note"]
+    draft = Rating.objects.get(comment="alice's private draft note")
+    assert operator.get(f"/admin/evaluations/rating/{draft.pk}/change/").status_code == 302
+    submitted = Rating.objects.get(comment="bob's submitted note")
+    assert operator.get(f"/admin/evaluations/rating/{submitted.pk}/change/").status_code == 200
