@@ -15,10 +15,11 @@ from django.views.decorators.http import require_safe
 API_PREFIX = "api/v1/"
 
 
-def _walk(patterns, prefix=""):
+def walk_url_patterns(patterns, prefix=""):
+    """Every URL pattern below ``patterns`` with the route leading to it."""
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+            yield from walk_url_patterns(entry.url_patterns, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern):
             yield prefix + str(entry.pattern), entry
 
@@ -27,7 +28,7 @@ def _walk(patterns, prefix=""):
 def collection_names() -> tuple[str, ...]:
     """URL names of the API's collections that need no path parameter."""
     names = []
-    for route, entry in _walk(get_resolver().url_patterns):
+    for route, entry in walk_url_patterns(get_resolver().url_patterns):
         if (
             route.startswith(API_PREFIX)
             and entry.name

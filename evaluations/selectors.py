@@ -78,25 +78,12 @@ class SummaryRows:
         return self.scorecards.values_list(*self.fields, named=True)[index]
 
 
-# What a flat (CRM) row shows of a scorecard, besides its provider's external ids.
+# What a flat (CRM) row shows of a scorecard, besides its provider's external ids:
+# the summary's fields and the evaluation's decision.
 FLAT_ROW_FIELDS = (
-    "pk",
-    "evaluation_id",
-    "candidate_id",
-    "candidate__provider_id",
-    "candidate__provider__name",
-    "version",
-    "is_latest",
-    "rank",
-    "overall",
-    "completeness",
-    "disqualified",
-    "failed_knockouts",
-    "red_flags",
+    *SUMMARY_ROW_FIELDS,
     "evaluation__status",
     "evaluation__decision_candidate_id",
-    "created_at",
-    "updated_at",
 )
 
 

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
+
+from config.root import walk_url_patterns
 
 API_PREFIX = "api/v1/"
 
@@ -24,17 +26,9 @@ class Route:
         return "pk" in self.kwargs
 
 
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry
-
-
 def api_routes() -> list[Route]:
     routes = []
-    for pattern, entry in _walk(get_resolver().url_patterns):
+    for pattern, entry in walk_url_patterns(get_resolver().url_patterns):
         if not pattern.startswith(API_PREFIX) or not entry.name:
             continue
         actions = getattr(entry.callback, "actions", None)
