@@ -11,33 +11,28 @@ from accounts.models import Role
 from evaluations.models import AuditEvent, Evaluation, Rating, Scorecard
 from evaluations.services import scoring
 from evaluations.services.report_content import build_snapshot
-from tests.evaluations.builders import assign, make_evaluation, make_version
-from tests.providers.factories import ProviderFactory
+from tests.evaluations.builders import assign
+from tests.evaluations.sheets import rate as rate_request
+from tests.evaluations.sheets import team_evaluation
 
 
 @pytest.fixture
 def setup(make_client, organization):
-    clients = {
-        "lead": make_client(Role.ADMIN, organization),
-        "admin": make_client(Role.ADMIN, organization),
-        "alice": make_client(Role.EVALUATOR, organization),
-        "bob": make_client(Role.EVALUATOR, organization),
-        "viewer": make_client(Role.VIEWER, organization),
+    roles = {
+        "lead": Role.ADMIN,
+        "admin": Role.ADMIN,
+        "alice": Role.EVALUATOR,
+        "bob": Role.EVALUATOR,
+        "viewer": Role.VIEWER,
     }
-    version = make_version(organization)
-    provider = ProviderFactory(organization=organization, name="Acme")
-    evaluation = make_evaluation(
-        organization, version, lead=clients["lead"].membership, providers=[provider]
-    )
+    clients, evaluation, candidate, url = team_evaluation(make_client, organization, roles)
     for name in ("alice", "bob", "admin"):
         assign(evaluation, clients[name].membership)
-    url = f"/api/v1/evaluations/{evaluation.pk}/"
-    return clients, evaluation, evaluation.candidates.get().pk, url
+    return clients, evaluation, candidate, url
 
 
 def rate(client, url, candidate, score, comment=""):
-    body = [{"candidate": candidate, "question": "REP-01", "score": score, "comment": comment}]
-    response = client.post(f"{url}ratings/", body, format="json")
+    response = rate_request(client, url, candidate, score, comment)
     assert response.status_code == 200, response.content
     return response
 

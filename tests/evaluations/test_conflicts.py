@@ -3,33 +3,13 @@
 import pytest
 
 from accounts.models import Role
-from tests.evaluations.builders import assign, make_evaluation, make_version
-from tests.providers.factories import ProviderFactory
+from tests.evaluations.builders import assign
+from tests.evaluations.sheets import declare, rate, team_evaluation
 
 
 @pytest.fixture
 def setup(make_client, organization):
-    clients = {
-        "lead": make_client(Role.ADMIN, organization),
-        "alice": make_client(Role.EVALUATOR, organization),
-    }
-    version = make_version(organization)
-    provider = ProviderFactory(organization=organization, name="Acme")
-    evaluation = make_evaluation(
-        organization, version, lead=clients["lead"].membership, providers=[provider]
-    )
-    url = f"/api/v1/evaluations/{evaluation.pk}/"
-    return clients, evaluation, evaluation.candidates.get().pk, url
-
-
-def declare(client, url, assignment, has_conflict, details=""):
-    body = {"has_conflict": has_conflict, "details": details}
-    return client.post(f"{url}evaluators/{assignment.pk}/declaration/", body, format="json")
-
-
-def rate(client, url, candidate, score=4):
-    body = [{"candidate": candidate, "question": "REP-01", "score": score}]
-    return client.post(f"{url}ratings/", body, format="json")
+    return team_evaluation(make_client, organization, {"lead": Role.ADMIN, "alice": Role.EVALUATOR})
 
 
 @pytest.mark.django_db

@@ -6,34 +6,17 @@ from django.db.models import RestrictedError
 
 from accounts.models import Membership, Role
 from evaluations.models import AuditEvent, EvaluatorAssignment, Rating, RatingSheet
-from tests.evaluations.builders import assign, make_evaluation, make_version
-from tests.providers.factories import ProviderFactory
+from tests.evaluations.builders import assign
+from tests.evaluations.sheets import declare, rate, team_evaluation
 
 
 @pytest.fixture
 def setup(make_client, organization):
-    clients = {
-        "lead": make_client(Role.ADMIN, organization),
-        "admin": make_client(Role.ADMIN, organization),
-        "alice": make_client(Role.EVALUATOR, organization),
-    }
-    version = make_version(organization)
-    provider = ProviderFactory(organization=organization, name="Acme")
-    evaluation = make_evaluation(
-        organization, version, lead=clients["lead"].membership, providers=[provider]
+    return team_evaluation(
+        make_client,
+        organization,
+        {"lead": Role.ADMIN, "admin": Role.ADMIN, "alice": Role.EVALUATOR},
     )
-    url = f"/api/v1/evaluations/{evaluation.pk}/"
-    return clients, evaluation, evaluation.candidates.get().pk, url
-
-
-def declare(client, url, assignment, has_conflict, details=""):
-    body = {"has_conflict": has_conflict, "details": details}
-    return client.post(f"{url}evaluators/{assignment.pk}/declaration/", body, format="json")
-
-
-def rate(client, url, candidate, score=4):
-    body = [{"candidate": candidate, "question": "REP-01", "score": score}]
-    return client.post(f"{url}ratings/", body, format="json")
 
 
 def rated_and_submitted(evaluation, candidate, membership):
