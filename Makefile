@@ -44,9 +44,12 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Tests marked slow (the two schema fuzzers, minutes each) run in CI (CI=true)
+# or with `make test SLOW=1`; a developer's default run leaves them out.
+SLOW ?= $(CI)
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(SLOW),,-m "not slow") $(PYTEST_ARGS)
 
 schema: setup
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file schema.yaml

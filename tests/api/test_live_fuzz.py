@@ -9,8 +9,8 @@ DATABASE_URL points at PostgreSQL, a temporary SQLite file otherwise. Tasks run
 inside the server (no REDIS_URL), so the scoring and report jobs the fuzzer
 triggers execute too.
 
-Marked `slow` (about four minutes): `make test PYTEST_ARGS='-m "not slow"'`
-skips it on a developer's machine; CI always runs it.
+Marked `slow` (about four minutes): a developer's `make test` leaves it out
+unless asked (`make test SLOW=1`); CI (`CI=true`) always runs it.
 """
 
 import os

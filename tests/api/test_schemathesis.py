@@ -44,6 +44,7 @@ def bearer(make_client):
     return client._credentials["HTTP_AUTHORIZATION"]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=False)
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
