@@ -22,13 +22,14 @@ def retry_on_unique_race(write):
 
     @functools.wraps(write)
     def run(*args, **kwargs):
-        for attempt in range(1, ATTEMPTS + 1):
+        for _ in range(ATTEMPTS - 1):
             try:
                 with transaction.atomic():
                     return write(*args, **kwargs)
             except IntegrityError as exc:
-                if attempt == ATTEMPTS or not is_unique_violation(exc):
+                if not is_unique_violation(exc):
                     raise
-        raise AssertionError("unreachable")  # the loop returns or raises
+        with transaction.atomic():
+            return write(*args, **kwargs)
 
     return run

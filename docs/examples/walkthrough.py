@@ -238,9 +238,7 @@ def main():
 
     # 8. A comparison report with sensitivity, downloaded as a printable page.
     report = wait_for(call("POST", f"{base}/reports/", {"seed": 2026}))
-    report_id = report["result"]["report"] if isinstance(report["result"], dict) else None
-    if report_id is None:
-        report_id = report["result_url"].rstrip("/").rsplit("/", 1)[-1]
+    report_id = report["result"]["report"]
     html = call("GET", f"/reports/{report_id}/download/?format=html", raw=True)
     with open("comparison-report.html", "wb") as out:
         out.write(html)
