@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("jobs.api.urls")),
     path("", include("questionnaires.api.urls")),
     path("", include("providers.api.urls")),
+    path("", include("needs.api.urls")),
     path("", include("evaluations.api.urls")),
     path("", include("integrations.api.urls")),
 ]

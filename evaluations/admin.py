@@ -6,7 +6,6 @@ from evaluations.models import (
     Candidate,
     Evaluation,
     EvaluatorAssignment,
-    NeedsAssessment,
     Override,
     Rating,
     RatingSheet,
@@ -116,14 +115,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(NeedsAssessment)
-class NeedsAssessmentAdmin(admin.ModelAdmin):
-    list_display = ["id", "name", "organization", "created_at"]
-    list_filter = ["organization"]
-    search_fields = ["name"]
-    readonly_fields = ["profile", "result", "engine_version", "rule_set_hash"]
 
 
 @admin.register(Report)

@@ -5,6 +5,8 @@ class EvaluationsConfig(AppConfig):
     name = "evaluations"
 
     def ready(self):
+        # Registers the tasks by name in every process, so jobs can send them.
+        import evaluations.tasks  # noqa: F401
         from evaluations.services import ranks
         from providers.signals import provider_identity_changed
 

@@ -2,9 +2,9 @@
 
 from django.db.models import Exists, OuterRef, Q
 
+from evaluations.engine.ranking import competition_ranked
 from evaluations.models import EvaluationStatus, Rating, RatingSheet, Scorecard
 from evaluations.models.inputs import author_submitted
-from evaluations.ranking import competition_ranked
 from providers.models import ProviderExternalId
 
 

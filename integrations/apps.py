@@ -7,6 +7,8 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations: webhooks, sync, idempotency"
 
     def ready(self):
+        # Registers the tasks by name in every process (events send them by name).
+        import integrations.tasks  # noqa: F401
         from integrations import tombstones
 
         for label in tombstones.TRACKED:

@@ -17,6 +17,7 @@ import json
 import logging
 import uuid
 
+from celery import current_app
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +28,8 @@ from integrations.models import Delivery, Event, Webhook
 log = logging.getLogger(__name__)
 
 PAYLOAD_VERSION = 1
+# The Celery task that delivers one webhook delivery (integrations.tasks).
+DELIVER_TASK = "integrations.tasks.deliver_webhook"
 
 SCORECARD_COMPLETED = "scorecard.completed"
 REPORT_COMPLETED = "report.completed"
@@ -114,15 +117,16 @@ def enqueue(delivery_ids: list[int], countdown: float | None = None):
     A broker that is down does not fail the change that caused the event: the
     deliveries stay pending and ``maintenance`` queues them again once overdue.
     """
-    from integrations import tasks
 
     def send():
+        # By name: the task module imports this one (integrations.tasks).
+        task = current_app.tasks[DELIVER_TASK]
         try:
             for delivery_id in delivery_ids:
                 if countdown:
-                    tasks.deliver_webhook.apply_async((delivery_id,), countdown=countdown)
+                    task.apply_async((delivery_id,), countdown=countdown)
                 else:
-                    tasks.deliver_webhook.delay(delivery_id)
+                    task.delay(delivery_id)
         except KombuError as exc:
             log.warning("webhook deliveries not queued, maintenance will retry: %s", exc)
 

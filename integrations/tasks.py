@@ -3,11 +3,11 @@
 from celery import shared_task
 from django.conf import settings
 
-from integrations import delivery, maintenance
+from integrations import delivery, events, maintenance
 
 
 @shared_task(
-    name="integrations.tasks.deliver_webhook",
+    name=events.DELIVER_TASK,
     # An attempt takes seconds; the limit enters the broker's visibility timeout.
     soft_time_limit=settings.WEBHOOK_TASK_TIME_LIMIT * 3 // 4,
     time_limit=settings.WEBHOOK_TASK_TIME_LIMIT,

@@ -23,10 +23,10 @@ log = logging.getLogger(__name__)
 RESEND_BATCH = 500
 
 
-def send(job: Job, task) -> bool:
-    """Publish ``task(job.id)``; False, with the reason on the job, if the broker refused it."""
+def send(job: Job) -> bool:
+    """Publish the job's task; False, with the reason on the job, if the broker refused it."""
     try:
-        task.delay(str(job.id))
+        current_app.tasks[job.task_name].delay(str(job.id))
     except KombuError as exc:
         log.warning("job %s not queued, the sweeper will send it again: %s", job.pk, exc)
         job.error = (
@@ -55,9 +55,8 @@ def resend_pending(now) -> int:
     Job.objects.filter(pk__in=[job.pk for job in due]).update(updated_at=now)
     sent = 0
     for job in due:
-        task = current_app.tasks.get(job.task_name)
-        if task is None:
+        if job.task_name not in current_app.tasks:
             log.error("job %s names an unknown task %r; not re-sent", job.pk, job.task_name)
-        elif send(job, task):
+        elif send(job):
             sent += 1
     return sent

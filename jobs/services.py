@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.principal import stored_user
 from jobs import dispatch
+from jobs.kinds import TASK_NAMES, JobKind
 from jobs.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -29,26 +30,26 @@ log = logging.getLogger(__name__)
 DATABASE_RETRY_DELAYS = (0.5, 2.0)
 
 
-def create_job(organization, kind: str, *, params=None, created_by=None, task=None) -> Job:
-    """A pending job; ``task`` is recorded so the sweeper can send it again."""
+def create_job(organization, kind: JobKind, *, params=None, created_by=None) -> Job:
+    """A pending job; its task's name is recorded so the sweeper can send it again."""
     return Job.objects.create(
         organization=organization,
         kind=kind,
         params=params or {},
         created_by=stored_user(created_by),
-        task_name=task.name if task else "",
+        task_name=TASK_NAMES[kind],
     )
 
 
-def submit(organization, kind: str, task, *, params=None, created_by=None) -> Job:
-    """Create a job and send ``task(job.id)`` once the surrounding transaction commits.
+def submit(organization, kind: JobKind, *, params=None, created_by=None) -> Job:
+    """Create a job and send its kind's task once the surrounding transaction commits.
 
     A rolled-back transaction sends nothing, so a worker never sees a job
     (or the rows it would read) that does not exist. A broker that is down
     does not fail the caller: the job stays pending and is sent again later.
     """
-    job = create_job(organization, kind, params=params, created_by=created_by, task=task)
-    transaction.on_commit(lambda: dispatch.send(job, task))
+    job = create_job(organization, kind, params=params, created_by=created_by)
+    transaction.on_commit(lambda: dispatch.send(job))
     return job
 
 

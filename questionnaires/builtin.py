@@ -18,6 +18,7 @@ from django.db import transaction
 from .conversion import content_hash, document_problems
 from .document import load_document, normalise_document
 from .models import Questionnaire, VersionStatus
+from .versioning import create_with_structure, lock_questionnaire, publish_checked
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -57,8 +58,6 @@ def read_builtin_documents(directory: Path = CONTENT_DIR) -> list[dict]:
 def load_builtin_questionnaires(directory: Path | None = None) -> BuiltinSummary:
     """Create or update the built-in questionnaires from ``directory`` (default:
     ``questionnaires/content``). Safe to run any number of times."""
-    from . import services  # services re-exports this function
-
     summary = BuiltinSummary()
     with transaction.atomic():
         for document in read_builtin_documents(directory or CONTENT_DIR):
@@ -72,7 +71,7 @@ def load_builtin_questionnaires(directory: Path | None = None) -> BuiltinSummary
             if created:
                 summary.created.append(code)
             else:
-                questionnaire = services._lock(questionnaire)
+                questionnaire = lock_questionnaire(questionnaire)
                 current = questionnaire.versions.filter(status=VersionStatus.PUBLISHED).first()
                 if current is not None and current.content_hash == digest:
                     summary.unchanged.append(code)
@@ -80,6 +79,6 @@ def load_builtin_questionnaires(directory: Path | None = None) -> BuiltinSummary
                 summary.updated.append(code)
                 # Built-ins are never edited, so no draft should exist; drop a stray one.
                 questionnaire.versions.filter(status=VersionStatus.DRAFT).delete()
-            version = services._create_with_structure(questionnaire, document)
-            services._publish(version, document)
+            version = create_with_structure(questionnaire, document)
+            publish_checked(version, document)
     return summary

@@ -12,18 +12,28 @@ Permission rules (built-ins are read-only) are the views' business.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import ProtectedError
 from django.utils import timezone
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from config.exceptions import Conflict
 
 from .builtin import BuiltinSummary, load_builtin_questionnaires
-from .conversion import content_hash, document_problems, version_document, version_fields
+from .conversion import document_problems, version_document, version_fields
 from .document import FORMAT, FORMAT_VERSION, Problem, normalise_document
 from .models import Questionnaire, QuestionnaireVersion, VersionStatus
 from .selectors import version_with_structure
 from .structure import copy_structure, write_structure
+from .versioning import (
+    create_version,
+    create_with_structure,
+    ensure_no_draft,
+    ensure_status,
+    follow_draft,
+    lock_questionnaire,
+    lock_version,
+    publish_checked,
+)
 
 __all__ = [
     "BuiltinSummary",
@@ -75,90 +85,6 @@ def _field_problems(data: dict, allowed: tuple[str, ...], read_only=()) -> list[
     return problems
 
 
-# --- helpers -----------------------------------------------------------------------
-
-
-def _next_number(questionnaire: Questionnaire) -> int:
-    return (questionnaire.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-
-
-def _lock(questionnaire: Questionnaire) -> Questionnaire:
-    """Serialise version changes of one questionnaire (a no-op on SQLite)."""
-    return Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-
-
-def _lock_version(version: QuestionnaireVersion) -> QuestionnaireVersion:
-    return (
-        QuestionnaireVersion.objects.select_for_update()
-        .select_related("questionnaire")
-        .get(pk=version.pk)
-    )
-
-
-def _ensure_no_draft(questionnaire: Questionnaire) -> None:
-    draft = questionnaire.versions.filter(status=VersionStatus.DRAFT).first()
-    if draft is not None:
-        raise Conflict(
-            f"Questionnaire {questionnaire.code!r} already has a draft (version "
-            f"{draft.number}); edit, publish or delete it first.",
-            code="draft_exists",
-        )
-
-
-def _ensure_status(version: QuestionnaireVersion, status: str, doing: str) -> None:
-    if version.status != status:
-        raise Conflict(
-            f"Version {version.number} is {version.status}; only a {status} version can be "
-            f"{doing}. Published versions never change: create a new version instead.",
-            code=f"version_{version.status}",
-        )
-
-
-def _create_version(questionnaire, document: dict, user=None) -> QuestionnaireVersion:
-    try:
-        with transaction.atomic():
-            return QuestionnaireVersion.objects.create(
-                questionnaire=questionnaire,
-                number=_next_number(questionnaire),
-                created_by=user,
-                **version_fields(document),
-            )
-    except IntegrityError:  # a concurrent request created a draft or took the number
-        raise Conflict(
-            "Another version of this questionnaire was created at the same time; retry.",
-            code="concurrent_change",
-        ) from None
-
-
-def _follow_draft(questionnaire: Questionnaire, version: QuestionnaireVersion) -> None:
-    """Before its first publication a questionnaire shows its draft's name."""
-    if not questionnaire.versions.exclude(status=VersionStatus.DRAFT).exists():
-        Questionnaire.objects.filter(pk=questionnaire.pk).update(
-            name=version.name, description=version.description, updated_at=timezone.now()
-        )
-
-
-def _publish(version: QuestionnaireVersion, document: dict) -> None:
-    """Publish a checked draft: retire the current published version, freeze this one."""
-    now = timezone.now()
-    QuestionnaireVersion.objects.filter(
-        questionnaire_id=version.questionnaire_id, status=VersionStatus.PUBLISHED
-    ).update(status=VersionStatus.RETIRED, retired_at=now, updated_at=now)
-    version.status = VersionStatus.PUBLISHED
-    version.content_hash = content_hash(document)
-    version.published_at = now
-    version.save(update_fields=["status", "content_hash", "published_at", "updated_at"])
-    Questionnaire.objects.filter(pk=version.questionnaire_id).update(
-        name=version.name, description=version.description, updated_at=now
-    )
-
-
-def _create_with_structure(questionnaire, document: dict, user=None) -> QuestionnaireVersion:
-    version = _create_version(questionnaire, document, user)
-    write_structure(version, document)
-    return version
-
-
 # --- writes ------------------------------------------------------------------------
 
 
@@ -173,10 +99,10 @@ def import_document(organization, document, *, user=None) -> QuestionnaireVersio
         defaults={"name": normal["name"], "description": normal["description"]},
     )
     if not created:
-        questionnaire = _lock(questionnaire)
-        _ensure_no_draft(questionnaire)
-    version = _create_with_structure(questionnaire, normal, user)
-    _follow_draft(questionnaire, version)
+        questionnaire = lock_questionnaire(questionnaire)
+        ensure_no_draft(questionnaire)
+    version = create_with_structure(questionnaire, normal, user)
+    follow_draft(questionnaire, version)
     return version
 
 
@@ -201,15 +127,15 @@ def create_questionnaire(organization, data: dict, *, user=None) -> Questionnair
             )
     except IntegrityError:
         raise Conflict("That code was taken at the same time; retry.", code="code_taken") from None
-    _create_version(questionnaire, normal, user)
+    create_version(questionnaire, normal, user)
     return questionnaire
 
 
 @transaction.atomic
 def update_draft(version: QuestionnaireVersion, changes: dict) -> QuestionnaireVersion:
     """Replace the given document fields of a draft (``sections`` is the whole tree)."""
-    version = _lock_version(version)
-    _ensure_status(version, VersionStatus.DRAFT, "edited")
+    version = lock_version(version)
+    ensure_status(version, VersionStatus.DRAFT, "edited")
     extra = _field_problems(changes, EDITABLE_FIELDS, read_only=READ_ONLY_FIELDS)
     current = version_document(version_with_structure(version.pk))
     merged = {**current, **{k: v for k, v in changes.items() if k in EDITABLE_FIELDS}}
@@ -218,7 +144,7 @@ def update_draft(version: QuestionnaireVersion, changes: dict) -> QuestionnaireV
     for name, value in version_fields(normal).items():
         setattr(version, name, value)
     version.save(update_fields=["name", "description", "label", "updated_at"])
-    _follow_draft(version.questionnaire, version)
+    follow_draft(version.questionnaire, version)
     return version
 
 
@@ -226,21 +152,21 @@ def update_draft(version: QuestionnaireVersion, changes: dict) -> QuestionnaireV
 def publish_version(version: QuestionnaireVersion) -> QuestionnaireVersion:
     """Check a draft for publication and publish it; the previous published version
     (if any) is retired."""
-    version = _lock_version(version)
-    _lock(version.questionnaire)
-    _ensure_status(version, VersionStatus.DRAFT, "published")
+    version = lock_version(version)
+    lock_questionnaire(version.questionnaire)
+    ensure_status(version, VersionStatus.DRAFT, "published")
     normal = check_document(version_document(version_with_structure(version.pk)), for_publish=True)
-    _publish(version, normal)
+    publish_checked(version, normal)
     return version
 
 
 @transaction.atomic
 def new_version(version: QuestionnaireVersion, *, user=None) -> QuestionnaireVersion:
     """Clone a version (its content exactly) into a new draft of the same questionnaire."""
-    questionnaire = _lock(version.questionnaire)
-    _ensure_no_draft(questionnaire)
+    questionnaire = lock_questionnaire(version.questionnaire)
+    ensure_no_draft(questionnaire)
     source = version_with_structure(version.pk)
-    clone = _create_version(
+    clone = create_version(
         questionnaire,
         {
             "name": source.name,
@@ -256,8 +182,8 @@ def new_version(version: QuestionnaireVersion, *, user=None) -> QuestionnaireVer
 @transaction.atomic
 def retire_version(version: QuestionnaireVersion) -> QuestionnaireVersion:
     """Withdraw a published version: it stays readable but is no longer current."""
-    version = _lock_version(version)
-    _ensure_status(version, VersionStatus.PUBLISHED, "retired")
+    version = lock_version(version)
+    ensure_status(version, VersionStatus.PUBLISHED, "retired")
     version.status = VersionStatus.RETIRED
     version.retired_at = timezone.now()
     version.save(update_fields=["status", "retired_at", "updated_at"])
@@ -268,8 +194,8 @@ def retire_version(version: QuestionnaireVersion) -> QuestionnaireVersion:
 def delete_version(version: QuestionnaireVersion) -> None:
     """Discard a draft. The only version of a questionnaire is not deleted: delete the
     questionnaire instead."""
-    version = _lock_version(version)
-    _ensure_status(version, VersionStatus.DRAFT, "deleted")
+    version = lock_version(version)
+    ensure_status(version, VersionStatus.DRAFT, "deleted")
     if not version.questionnaire.versions.exclude(pk=version.pk).exists():
         raise Conflict(
             "This draft is the questionnaire's only version; delete the questionnaire instead.",
@@ -282,7 +208,7 @@ def delete_version(version: QuestionnaireVersion) -> None:
 def delete_questionnaire(questionnaire: Questionnaire) -> None:
     """Delete a questionnaire that was never published (published versions are kept
     for the evaluations and scorecards that pin them: retire them instead)."""
-    questionnaire = _lock(questionnaire)
+    questionnaire = lock_questionnaire(questionnaire)
     if questionnaire.versions.exclude(status=VersionStatus.DRAFT).exists():
         raise Conflict(
             "This questionnaire has published or retired versions, which are kept for the "

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "jobs",
     "providers",
     "questionnaires",
+    "needs",
     "evaluations",
     "integrations",
 ]

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from accounts.tenancy import TenantModelSerializer
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.models import AuditEvent, Candidate, Evaluation, EvaluatorAssignment
-from evaluations.services import needs
+from needs import services as needs
 from providers.api.fields import EnumChoiceField
 
 MAX_SECTION_WEIGHTS = 100

@@ -3,10 +3,11 @@
 from rest_framework import serializers
 
 from config.serializers import StrictModelSerializer, StrictSerializer
-from evaluations.api.serializers_needs import CoverageSerializer, NeedsSnapshotSerializer
+from evaluations.api.serializers_coverage import CoverageSerializer
 from evaluations.api.serializers_scorecards import RedFlagSerializer
 from evaluations.models import Report
 from evaluations.services import reports as report_service
+from needs.api.serializers import NeedsSnapshotSerializer
 from providers.api.fields import EnumChoiceField
 
 

@@ -1,16 +1,19 @@
 from rest_framework.routers import SimpleRouter
 from rest_framework_nested.routers import NestedSimpleRouter
 
-from evaluations.api import views, views_inputs, views_needs, views_reports, views_scorecards
+from evaluations.api import (
+    views,
+    views_coverage,
+    views_inputs,
+    views_reports,
+    views_scorecards,
+)
 
 router = SimpleRouter()
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 # Before `scorecards`, whose detail route would take "flat" for an id.
 router.register("scorecards/flat", views_scorecards.FlatScorecardViewSet, basename="scorecard-flat")
 router.register("scorecards", views_scorecards.ScorecardViewSet, basename="scorecard")
-router.register(
-    "needs-assessments", views_needs.NeedsAssessmentViewSet, basename="needs-assessment"
-)
 router.register("reports", views_reports.ReportViewSet, basename="report")
 
 nested = NestedSimpleRouter(router, "evaluations", lookup="evaluation")
@@ -25,7 +28,7 @@ nested.register("reports", views_reports.EvaluationReportViewSet, basename="eval
 # second router (same basename, so the routes read as the evaluation's own actions).
 coverage_router = SimpleRouter()
 coverage_router.register(
-    "evaluations", views_needs.EvaluationCoverageViewSet, basename="evaluation"
+    "evaluations", views_coverage.EvaluationCoverageViewSet, basename="evaluation"
 )
 
 urlpatterns = [*router.urls, *nested.urls]

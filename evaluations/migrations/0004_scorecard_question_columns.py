@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             name="details",
             field=evaluations.models.results.ExplanationField(
                 help_text="The full explanation: sections, questions (as columns, see "
-                "evaluations.scorecard_details), flags."
+                "evaluations.engine.scorecard_details), flags."
             ),
         ),
     ]

@@ -7,7 +7,6 @@ from evaluations.models.evaluation import (
     EvaluatorAssignment,
 )
 from evaluations.models.inputs import Answer, Override, Rating, RatingSheet
-from evaluations.models.needs import NeedsAssessment
 from evaluations.models.reports import Report
 from evaluations.models.results import AuditEvent, Scorecard
 
@@ -20,7 +19,6 @@ __all__ = [
     "Evaluation",
     "EvaluationStatus",
     "EvaluatorAssignment",
-    "NeedsAssessment",
     "Override",
     "Rating",
     "RatingSheet",

@@ -35,7 +35,7 @@ class Evaluation(models.Model):
     frameworks = models.JSONField(default=list, blank=True)
     profile_notes = models.TextField(blank=True)
     needs_assessment = models.ForeignKey(
-        "evaluations.NeedsAssessment",
+        "needs.NeedsAssessment",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

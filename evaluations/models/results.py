@@ -6,7 +6,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 
-from evaluations.scorecard_details import question_rows
+from evaluations.engine.scorecard_details import question_rows
 
 
 class ValuesInsertJSONField(models.JSONField):
@@ -86,7 +86,7 @@ class Scorecard(models.Model):
     red_flags = models.JSONField(default=list)
     details = ExplanationField(
         help_text="The full explanation: sections, questions (as columns, see "
-        "evaluations.scorecard_details), flags."
+        "evaluations.engine.scorecard_details), flags."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

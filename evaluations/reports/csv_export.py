@@ -17,8 +17,8 @@ Text that a spreadsheet would treat as a formula is prefixed with ``'``.
 import csv
 import io
 
+from evaluations.engine.types import round_half_even
 from evaluations.reports import safe_cell
-from evaluations.scoring_types import round_half_even
 
 COLUMNS = (
     "rank",

@@ -13,7 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from evaluations.scoring_types import round_half_even
+from evaluations.engine.types import round_half_even
 
 SHEETS = (
     "Summary",

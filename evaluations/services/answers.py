@@ -5,7 +5,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.principal import stored_user
 from config.races import retry_on_unique_race
-from evaluations.answer_values import answer_error
+from evaluations.engine.answer_values import answer_error
 from evaluations.models import Answer, EvaluationStatus
 from evaluations.services.audit import Change, record
 from evaluations.services.lifecycle import require_status

@@ -1,4 +1,4 @@
-"""Coverage gaps of an evaluation's candidates, from the pure ``evaluations.coverage``.
+"""Coverage gaps of an evaluation's candidates, from the pure ``evaluations.engine.coverage``.
 
 Required service models are the evaluation's ``required_service_models``; the
 catalog is the global capability table; each candidate brings its provider's
@@ -22,15 +22,15 @@ from dataclasses import dataclass
 
 from rest_framework.exceptions import ValidationError
 
-from evaluations.coverage import (
+from evaluations.engine.coverage import (
     MAX_RESULTS_LIMIT,
     Candidate,
     Offering,
     analyze_coverage,
     find_complete_combinations,
 )
+from evaluations.engine.scorecard_details import question_rows
 from evaluations.models import Evaluation, Scorecard
-from evaluations.scorecard_details import question_rows
 from providers.models import Capability, CapabilityOffering
 from providers.vocabulary import RedFlagTag, ServiceModel
 from questionnaires.models import Question

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
+from evaluations.engine.ranking import competition_ranks
 from evaluations.models import Scorecard
-from evaluations.ranking import competition_ranks
 
 
 def write_ranks(ranks_by_pk: dict[int, int], now=None) -> int:

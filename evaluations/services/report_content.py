@@ -4,7 +4,7 @@
 ``services.reports``) in a constant number of queries and returns plain JSON:
 the ranking, the side-by-side matrices (candidates x sections, candidates x
 questions with answers and flags), knockouts and red flags per candidate,
-rating agreement (Krippendorff's alpha), sensitivity (``evaluations.sensitivity``
+rating agreement (Krippendorff's alpha), sensitivity (``evaluations.engine.sensitivity``
 exactly as SCORING.md defines it), coverage gaps, the needs assessment the
 evaluation was built from and a plain-language summary. Candidates appear in
 ranking order everywhere. Individual ratings never appear (only counts, spread
@@ -14,13 +14,13 @@ and agreement), and only submitted ratings are counted (drafts stay private).
 import json
 from datetime import datetime
 
+from evaluations.engine.agreement import krippendorff_alpha
+from evaluations.engine.sensitivity import SensitivityCandidate, analyse_sensitivity
 from evaluations.models import Answer, Evaluation, Rating
 from evaluations.reports.summary import summary_points
 from evaluations.selectors import latest_ranked
-from evaluations.sensitivity import SensitivityCandidate, analyse_sensitivity
 from evaluations.services import coverage as coverage_service
-from evaluations.services import needs as needs_service
-from evaluations.services.agreement import krippendorff_alpha
+from needs import services as needs_service
 from questionnaires.models import Question
 
 SCHEMA_VERSION = 1

@@ -17,12 +17,13 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
+from evaluations.engine.scoring import NotScorable
 from evaluations.models import Evaluation, EvaluationStatus, Report
-from evaluations.scoring import NotScorable
 from evaluations.services import scoring
 from evaluations.services.report_content import build_snapshot
 from integrations import events
 from jobs import services as jobs
+from jobs.kinds import JobKind
 
 DEFAULT_TRIALS = 1000
 MIN_TRIALS = 100
@@ -52,15 +53,12 @@ def request_report(
     spread: float = DEFAULT_SPREAD,
 ):
     """Queue a report after commit and return its Job. Without a seed, one is drawn and kept."""
-    from evaluations import tasks_reports
-
     check_reportable(evaluation)
     if seed is None:
         seed = secrets.randbelow(MAX_SEED + 1)
     return jobs.submit(
         evaluation.organization,
-        "report",
-        tasks_reports.generate_report,
+        JobKind.REPORT,
         params={"evaluation_id": evaluation.pk, "seed": seed, "trials": trials, "spread": spread},
         created_by=user,
     )

@@ -18,10 +18,9 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
-from evaluations.models import Answer, Evaluation, EvaluationStatus, Override, Rating, Scorecard
-from evaluations.ranking import competition_ranks
-from evaluations.scorecard_details import stored_details
-from evaluations.scoring import (
+from evaluations.engine.ranking import competition_ranks
+from evaluations.engine.scorecard_details import stored_details
+from evaluations.engine.scoring import (
     ENGINE_VERSION,
     CandidateInput,
     EvaluationSpec,
@@ -32,8 +31,11 @@ from evaluations.scoring import (
     applicable_plan,
     score_candidate,
 )
+from evaluations.models import Answer, Evaluation, EvaluationStatus, Override, Rating, Scorecard
 from evaluations.services.ranks import write_ranks
 from integrations import events
+from jobs import services as jobs
+from jobs.kinds import JobKind
 from questionnaires.models import Question, Section
 
 
@@ -269,9 +271,6 @@ def _rank(new_cards: list[Scorecard], kept: list[tuple], now) -> None:
 
 def request_scoring(evaluation: Evaluation, *, user):
     """Queue scoring after commit and return its Job; refuse what cannot be scored."""
-    from evaluations import tasks
-    from jobs import services as jobs
-
     if evaluation.status == EvaluationStatus.CANCELLED:
         raise Conflict("A cancelled evaluation is not scored.")
     if not evaluation.candidates.exists():
@@ -282,8 +281,7 @@ def request_scoring(evaluation: Evaluation, *, user):
         raise ValidationError({"questionnaire_version": [str(exc)]}) from None
     return jobs.submit(
         evaluation.organization,
-        "score",
-        tasks.score_evaluation,
+        JobKind.SCORE,
         params={"evaluation_id": evaluation.pk},
         created_by=user,
     )

@@ -4,8 +4,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.tenancy import TenantReadOnlyViewSet
-from jobs import services, tasks
+from jobs import services
 from jobs.api.serializers import JobSerializer
+from jobs.kinds import JobKind
 from jobs.models import Job
 
 
@@ -24,7 +25,7 @@ class JobViewSet(TenantReadOnlyViewSet):
     def ping(self, request):
         """Queue a no-op job: a health check of the queue and its workers (admins)."""
         job = services.submit(
-            self.principal.organization, "ping", tasks.ping, created_by=self.principal.user
+            self.principal.organization, JobKind.PING, created_by=self.principal.user
         )
         job.refresh_from_db()  # with an eager queue it has already run
         return Response(

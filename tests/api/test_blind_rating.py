@@ -24,9 +24,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, TokenScope
 from accounts.services import issue_token
-from evaluations import tasks_reports
 from evaluations.models import Evaluation, Report
 from evaluations.services import scoring
+from evaluations.tasks import reports as tasks_reports
 from jobs import services as jobs
 from tests.api.routes import api_routes
 from tests.evaluations.builders import assign

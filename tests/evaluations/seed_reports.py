@@ -3,10 +3,10 @@
 Runs after ``tests.evaluations.seed`` (which sets ``evaluation_pk``).
 """
 
-from evaluations import tasks_reports
 from evaluations.models import Evaluation, Report
-from evaluations.services import needs
+from evaluations.tasks import reports as tasks_reports
 from jobs import services as jobs
+from needs import services as needs
 from tests.seeding import seeder
 
 PROFILE = {

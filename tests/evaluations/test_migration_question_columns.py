@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from evaluations.engine.scoring import applicable_plan, score_candidate
 from evaluations.models import Scorecard
-from evaluations.scoring import applicable_plan, score_candidate
 from evaluations.services import scoring
 from tests.evaluations.builders import make_evaluation, make_version
 from tests.providers.factories import ProviderFactory

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from matplotlib.image import imread
 
-from evaluations.services import needs
+from needs import services as needs
 from tests.evaluations.seed_reports import PROFILE
 from tests.evaluations.test_reports_api import build_comparison, request_report
 from tests.services import IN_CI, require

@@ -5,9 +5,9 @@ from fractions import Fraction
 import pytest
 from django.utils import timezone
 
+from evaluations.engine.agreement import NO_PAIRS, NO_VARIATION, krippendorff_alpha
 from evaluations.models import Rating
 from evaluations.services import scoring
-from evaluations.services.agreement import NO_PAIRS, NO_VARIATION, krippendorff_alpha
 from evaluations.services.report_content import build_snapshot
 from tests.evaluations.builders import assign, make_evaluation, make_version, submit_sheets
 from tests.factories import MembershipFactory

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from accounts.models import Role
+from evaluations.engine.sensitivity import SensitivityCandidate, analyse_sensitivity
 from evaluations.models import Answer, Rating, Report, Scorecard
-from evaluations.sensitivity import SensitivityCandidate, analyse_sensitivity
 from tests.evaluations.builders import assign, make_evaluation, make_version, submit_sheets
 from tests.factories import MembershipFactory
 from tests.providers.factories import OfferingFactory, ProviderFactory, capability

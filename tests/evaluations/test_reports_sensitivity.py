@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from evaluations.engine.sensitivity import SensitivityCandidate, analyse_sensitivity
 from evaluations.models import Answer, Rating, Scorecard
-from evaluations.sensitivity import SensitivityCandidate, analyse_sensitivity
 from tests.evaluations.builders import assign, make_evaluation, make_version, submit_sheets
 from tests.evaluations.test_reports_api import request_report
 from tests.factories import MembershipFactory

@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from evaluations import tasks_reports
 from evaluations.models import Report
 from evaluations.services import reports as report_service
+from evaluations.tasks import reports as tasks_reports
 from jobs.models import Job
 from tests.evaluations.test_reports_api import build_comparison, built_report
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from evaluations.engine.scoring import applicable_plan, score_candidate
 from evaluations.models import Answer, Override, Rating, Scorecard
-from evaluations.scoring import applicable_plan, score_candidate
 from evaluations.services import scoring
 from questionnaires.models import Question
 from tests.evaluations.builders import assign, make_evaluation, make_version, submit_sheets

@@ -68,8 +68,8 @@ def test_a_refused_transition_emits_nothing(evaluation):
 
 
 def test_report_completed_payload(organization):
-    from evaluations import tasks_reports
     from evaluations.models import Report
+    from evaluations.tasks import reports as tasks_reports
     from jobs import services as jobs
 
     version = make_version(organization)

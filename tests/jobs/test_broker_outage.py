@@ -10,7 +10,8 @@ import pytest
 
 from accounts.models import Role
 from evaluations.models import Scorecard
-from jobs import services, tasks
+from jobs import services
+from jobs.kinds import JobKind
 from jobs.models import Job, JobStatus
 from tests.evaluations.test_scoring_task import build
 from tests.jobs.workers import start_worker, stop, tail, wait_for
@@ -55,7 +56,7 @@ def test_a_job_queued_while_redis_is_down_runs_once_it_is_back(
         beat=tmp_path / "beat-schedule",
     )
     try:
-        ping = services.submit(client.organization, "ping", tasks.ping)
+        ping = services.submit(client.organization, JobKind.PING)
         assert wait_for(lambda: finished(ping), 60, interval=0.1), tail(log)
 
         private_redis.stop()

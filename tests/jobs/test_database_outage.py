@@ -10,6 +10,7 @@ from django.db import IntegrityError, OperationalError, connection
 from evaluations.models import Scorecard
 from evaluations.services import scoring
 from jobs import services
+from jobs.kinds import JobKind
 from jobs.models import Job, JobStatus
 from tests.jobs.workers import database_url, start_worker, stop, tail, wait_for
 from tests.services import require_postgres, require_redis
@@ -80,7 +81,7 @@ class TestDatabaseErrorsInRunJob:
 
     def test_a_connection_lost_once_is_retried(self, organization):
         require_postgres()
-        job = services.create_job(organization, "demo")
+        job = services.create_job(organization, JobKind.PING)
         calls = []
 
         def work(job):
@@ -96,7 +97,7 @@ class TestDatabaseErrorsInRunJob:
 
     def test_a_connection_that_keeps_dying_fails_the_job_clearly(self, organization):
         require_postgres()
-        job = services.create_job(organization, "demo")
+        job = services.create_job(organization, JobKind.PING)
 
         def work(job):
             kill_own_connection()
@@ -110,7 +111,7 @@ class TestDatabaseErrorsInRunJob:
         assert job.finished_at is not None
 
     def test_errors_of_the_work_itself_are_not_retried(self, organization):
-        job = services.create_job(organization, "demo")
+        job = services.create_job(organization, JobKind.PING)
 
         def work(job):
             Job.objects.create(id=job.id, organization=job.organization, kind="duplicate")

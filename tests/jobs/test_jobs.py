@@ -8,6 +8,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from jobs import services, tasks
+from jobs.kinds import JobKind
 from jobs.models import Job, JobStatus
 from tests.services import require_redis
 
@@ -33,7 +34,7 @@ class TestJobLifecycle:
         assert make_client(role, organization).post("/api/v1/jobs/ping/").status_code == 403
 
     def test_failure_is_recorded_and_reraised(self, organization):
-        job = services.create_job(organization, "demo")
+        job = services.create_job(organization, JobKind.PING)
 
         def broken(job):
             raise ValueError("no applicable section")
@@ -55,7 +56,7 @@ class TestJobLifecycle:
         assert job.attempts == 1
 
     def test_result_url_is_absolute(self, admin_client, organization):
-        job = services.create_job(organization, "x")
+        job = services.create_job(organization, JobKind.PING)
         services.succeed(job, result={}, result_path="/api/v1/jobs/")
         job_id = Job.objects.filter(organization=organization).first().id
         body = admin_client.get(f"/api/v1/jobs/{job_id}/").json()
@@ -84,8 +85,10 @@ class TestJobLifecycle:
 
     def test_sweeper_resends_jobs_left_pending(self, organization, settings):
         # submit records the task and sends nothing here (the test never commits).
-        late, recent = (services.submit(organization, "ping", tasks.ping) for _ in range(2))
-        never_enqueued = services.create_job(organization, "ping")
+        late, recent = (services.submit(organization, JobKind.PING) for _ in range(2))
+        # A row from before jobs named their task: nothing to send it with.
+        never_enqueued = services.create_job(organization, JobKind.PING)
+        Job.objects.filter(pk=never_enqueued.pk).update(task_name="")
         minute_ago = timezone.now() - timedelta(seconds=settings.JOB_RESEND_AFTER_SECONDS + 1)
         Job.objects.filter(pk__in=[late.pk, never_enqueued.pk]).update(updated_at=minute_ago)
         # Eager here: the re-sent task runs inline; the others are left alone.
@@ -151,11 +154,11 @@ def test_nothing_is_enqueued_from_a_rolled_back_transaction(organization, monkey
     sent = []
     monkeypatch.setattr(tasks.ping, "delay", lambda job_id: sent.append(job_id))
     with pytest.raises(RuntimeError), transaction.atomic():
-        job = services.submit(organization, "ping", tasks.ping)
+        job = services.submit(organization, JobKind.PING)
         raise RuntimeError("roll back")
     assert sent == []
     with transaction.atomic():
-        job = services.submit(organization, "ping", tasks.ping)
+        job = services.submit(organization, JobKind.PING)
         assert sent == []  # not before commit
     assert sent == [str(job.id)]
 

@@ -1,6 +1,6 @@
 """Needs assessment: which kinds of provider a buyer needs, and why. Pure Python.
 
-``assess_needs(profile)`` applies the rule table in ``evaluations.needs_rules``:
+``assess_needs(profile)`` applies the rule table in ``needs.rules``:
 
 1. *Floor* rules run in table order; each raises the verdict of the models it
    names to at least its level. The last few (``derived``) read the levels
@@ -25,8 +25,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from evaluations import needs_rules as nr
-from evaluations.needs_rules import Priority, Signal, Verdict
+from needs import rules as nr
+from needs.rules import Priority, Signal, Verdict
 from providers.vocabulary import Delivery, Framework, Industry, ServiceModel
 
 PACK_VETTING = "provider-vetting"

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 import krippendorff
 import numpy as np
 
-from evaluations.scoring_types import round_half_even
+from evaluations.engine.types import round_half_even
 
 RELIABLE = 0.8
 TENTATIVE = 0.667

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluations.coverage import (
+from evaluations.engine.coverage import (
     FINDINGS,
     HANDOFF_RISK,
     HANDOFF_SPLIT_DEFINED,

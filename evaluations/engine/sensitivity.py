@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from evaluations.scoring_types import CandidateId, Scorecard, round_half_even, to_float
+from evaluations.engine.types import CandidateId, Scorecard, round_half_even, to_float
 
 ROBUST_WIN_PROBABILITY = Fraction(4, 5)  # the leader is robust at >= 0.8
 _CHUNK_ELEMENTS = 4_000_000  # bounds the (trials x n x n) rank comparison per block

@@ -1,4 +1,4 @@
-"""Needs assessments and coverage: typed request and response shapes.
+"""Needs assessments: typed request and response shapes.
 
 The stored results are plain JSON from the pure engines; these serializers give
 them named types (and named enums) so generated clients need no free-form maps.
@@ -9,11 +9,10 @@ from rest_framework import serializers
 from accounts.tenancy import TenantModelSerializer
 from config.fields import NamedChoiceField
 from config.serializers import StrictSerializer
-from evaluations.coverage import CoverageStatus
-from evaluations.models import NeedsAssessment
-from evaluations.needs import MAX_EMPLOYEES
-from evaluations.needs_rules import Priority, Signal, Verdict
-from evaluations.services import needs as needs_service
+from needs import services as needs_service
+from needs.assessment import MAX_EMPLOYEES
+from needs.models import NeedsAssessment
+from needs.rules import Priority, Signal, Verdict
 from providers.api.fields import EnumChoiceField, enum_list
 from providers.vocabulary import Delivery
 
@@ -174,64 +173,3 @@ class NeedsSnapshotSerializer(StrictSerializer):
     engine_version = serializers.CharField()
     rule_set_hash = serializers.CharField()
     created_at = serializers.DateTimeField()
-
-
-# ---------------------------------------------------------------- coverage (output)
-
-
-class CoverageProvisionSerializer(StrictSerializer):
-    candidate_id = serializers.IntegerField()
-    candidate_name = serializers.CharField()
-    delivered_by = EnumChoiceField("DeliveredByEnum")
-    partner_name = serializers.CharField(allow_null=True)
-
-
-class CapabilityCoverageSerializer(StrictSerializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    service_model = EnumChoiceField("ServiceModelEnum")
-    status = NamedChoiceField("CoverageStatusEnum", _choices(CoverageStatus))
-    providers = CoverageProvisionSerializer(many=True)
-
-
-class CoverageFindingSerializer(StrictSerializer):
-    finding_id = serializers.CharField(help_text="`handoff_risk` or `handoff_split_defined`.")
-    explanation = serializers.CharField()
-    candidate_ids = serializers.ListField(child=serializers.IntegerField())
-
-
-class CoverageSummarySerializer(StrictSerializer):
-    gap = serializers.ListField(child=serializers.CharField())
-    partner_only = serializers.ListField(child=serializers.CharField())
-    overlap = serializers.ListField(child=serializers.CharField())
-    in_house = serializers.ListField(child=serializers.CharField())
-
-
-class HandoffEvidenceSerializer(StrictSerializer):
-    candidate_id = serializers.IntegerField()
-    question = serializers.CharField()
-    x = serializers.FloatField()
-
-
-class CoverageSerializer(StrictSerializer):
-    candidate_ids = serializers.ListField(child=serializers.IntegerField())
-    required_models = serializers.ListField(child=EnumChoiceField("ServiceModelEnum"))
-    complete = serializers.BooleanField(help_text="No capability is a gap.")
-    summary = CoverageSummarySerializer(help_text="Capability codes by status.")
-    capabilities = CapabilityCoverageSerializer(many=True)
-    handoff_risk = serializers.BooleanField()
-    findings = CoverageFindingSerializer(many=True)
-    unknown_capability_codes = serializers.ListField(child=serializers.CharField())
-    handoff_defined = serializers.BooleanField(
-        help_text="Every firm here giving vCISO or MSSP functions scores x >= 0.5 on every "
-        "applicable question tagged `handoff` in its latest scorecard."
-    )
-    handoff_evidence = HandoffEvidenceSerializer(many=True)
-
-
-class CoverageCombinationsSerializer(StrictSerializer):
-    max_size = serializers.IntegerField()
-    total_combinations = serializers.IntegerField()
-    examined = serializers.IntegerField()
-    truncated = serializers.BooleanField(help_text="The search stopped before trying them all.")
-    results = CoverageSerializer(many=True, help_text="Gap-free combinations, best first.")

@@ -3,9 +3,9 @@
 import pytest
 
 from accounts.models import Role
-from evaluations.models import NeedsAssessment
-from evaluations.needs import BuyerProfile, assess_needs
-from evaluations.services import needs as needs_service
+from needs import services as needs_service
+from needs.assessment import BuyerProfile, assess_needs
+from needs.models import NeedsAssessment
 from tests.evaluations.builders import make_version
 
 URL = "/api/v1/needs-assessments/"
@@ -217,7 +217,7 @@ class TestEvaluationPrefill:
     def test_the_report_includes_the_assessment(
         self, admin_client, organization, assessment, django_capture_on_commit_callbacks
     ):
-        from evaluations.models import NeedsAssessment as Model
+        from needs.models import NeedsAssessment as Model
         from tests.evaluations.test_reports_api import build_comparison, request_report
 
         evaluation = build_comparison(

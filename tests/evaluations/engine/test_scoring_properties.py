@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from evaluations.scoring import (
+from evaluations.engine.scoring import (
     KINDS,
     RED_FLAG_TAGS,
     CandidateInput,
@@ -251,7 +251,7 @@ def test_not_scorable_exactly_when_no_section_has_weight_and_an_applicable_quest
 def test_fast_rounding_matches_decimal_rounding_of_the_repr(value, places):
     from decimal import ROUND_HALF_EVEN, Decimal
 
-    from evaluations.scoring_types import round_half_even
+    from evaluations.engine.types import round_half_even
 
     expected = float(
         Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)

@@ -1,4 +1,4 @@
-"""Rule table of the needs assessment, applied by ``evaluations.needs``.
+"""Rule table of the needs assessment, applied by ``needs.assessment``.
 
 Each rule: a stable ``rule_id``, a one-line ``condition`` (for docs and API), its
 ``effects`` and a plain-language ``explanation``; see docs/needs-assessment.md.
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from providers.vocabulary import Framework, Industry, ServiceModel
 
 if TYPE_CHECKING:
-    from evaluations.needs import BuyerProfile
+    from needs.assessment import BuyerProfile
 
 # Size thresholds, in employees.
 SMALL_ORG_LIMIT = 200  # below this, fractional vCISO + MSSP beats an in-house security team
@@ -396,5 +396,5 @@ CAP_RULES: tuple[Rule, ...] = (
     ),
 )
 
-#: Floor and cap rules, for the RULES registry in evaluations.needs.
+#: Floor and cap rules, for the RULES registry in needs.assessment.
 VERDICT_AND_CAP_RULES: tuple[Rule, ...] = (*VERDICT_RULES, *CAP_RULES)

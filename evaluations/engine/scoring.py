@@ -1,7 +1,7 @@
 """Scoring engine for SCORING.md v1: plain data in, plain data out.
 
 Pure module (standard library only, no Django, no ORM). The data types live in
-``evaluations.scoring_types`` and are re-exported here.
+``evaluations.engine.types`` and are re-exported here.
 
     plan = applicable_plan(questionnaire, evaluation)   # same for every candidate
     card = score_candidate(plan, candidate)              # one Scorecard, rank None
@@ -22,8 +22,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from evaluations.ranking import competition_ranked
-from evaluations.scoring_types import (
+from evaluations.engine.ranking import competition_ranked
+from evaluations.engine.types import (
     AGGREGATIONS,
     ALWAYS_JUDGED,
     ENGINE_VERSION,

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluations import needs_rules
-from evaluations.needs import (
+from needs import rules as needs_rules
+from needs.assessment import (
     PACKS,
     RULES,
     WARNINGS,

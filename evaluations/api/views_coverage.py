@@ -1,25 +1,18 @@
-"""Needs assessments, and the coverage of an evaluation's candidates against its needs."""
+"""`evaluations/{id}/coverage`: the candidates' offerings against the evaluation's needs."""
 
-import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.tenancy import TenantCreateListRetrieveViewSet, TenantViewSetMixin
-from config.conditional import ConditionalMixin
+from accounts.tenancy import TenantViewSetMixin
 from config.filters import refuse_unknown_parameters
-from config.idempotency import IdempotentCreateMixin
-from config.sync import SyncMixin, UpdatedSinceFilter
-from evaluations.api import serializers_needs as s
-from evaluations.coverage import MAX_COMBINATION_SIZE, MAX_RESULTS_LIMIT
-from evaluations.models import Evaluation, NeedsAssessment
+from evaluations.api import serializers_coverage as s
+from evaluations.engine.coverage import MAX_COMBINATION_SIZE, MAX_RESULTS_LIMIT
+from evaluations.models import Evaluation
 from evaluations.services import coverage as coverage_service
-from evaluations.services import needs as needs_service
 
-PLANNERS = {Role.ADMIN, Role.EVALUATOR}
 DEFAULT_MAX_SIZE = 3
 DEFAULT_MAX_RESULTS = 20
 
@@ -42,43 +35,6 @@ def _bounded_int(request, name: str, default: int, upper: int) -> int:
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and 1 <= int(raw) <= upper):
         raise ValidationError({name: [f"Must be an integer between 1 and {upper}."]})
     return int(raw)
-
-
-class NeedsAssessmentFilter(django_filters.FilterSet):
-    updated_since = UpdatedSinceFilter()
-
-    class Meta:
-        model = NeedsAssessment
-        fields = []
-
-
-class NeedsAssessmentViewSet(
-    ConditionalMixin, IdempotentCreateMixin, SyncMixin, TenantCreateListRetrieveViewSet
-):
-    """Which kinds of provider a buyer needs, and why: stored and reproducible.
-
-    Admins and evaluators create assessments; every member reads them. An
-    assessment never changes; assess again for a changed profile.
-    """
-
-    conditional_write_actions = ()  # immutable: reads carry an ETag, nothing is written
-
-    queryset = NeedsAssessment.objects.order_by("-created_at", "-id")
-    serializer_class = s.NeedsAssessmentSerializer
-    operation_id_prefix = "needs_assessments"
-    write_roles = PLANNERS
-    filterset_class = NeedsAssessmentFilter
-    search_fields = ["name"]
-    ordering_fields = ["created_at", "updated_at"]
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = needs_service.create_assessment(
-            organization=self.principal.organization,
-            user=self.principal.user,
-            name=data.get("name", ""),
-            profile=dict(data["profile"]),
-        )
 
 
 class EvaluationCoverageViewSet(TenantViewSetMixin, viewsets.GenericViewSet):

@@ -17,7 +17,7 @@ from dataclasses import replace
 from operator import attrgetter
 from typing import Any
 
-from evaluations.scoring_types import QuestionResult, Scorecard, round_half_even
+from evaluations.engine.types import QuestionResult, Scorecard, round_half_even
 
 QUESTION_FIELDS = (
     "code",

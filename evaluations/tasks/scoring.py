@@ -1,3 +1,5 @@
+"""Scoring task: the job's evaluation gets its scorecards."""
+
 from celery import shared_task
 
 from evaluations.services import scoring
@@ -14,6 +16,3 @@ def score_evaluation(job_id: str):
         return result, f"/api/v1/evaluations/{evaluation_id}/scorecards/"
 
     run_job(job_id, work)
-
-
-import evaluations.tasks_reports  # noqa: E402, F401  (Celery autodiscovery imports tasks.py only)

@@ -7,8 +7,8 @@ from fractions import Fraction
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from evaluations.scorecard_details import _Rounded, question_rows, stored_details
-from evaluations.scoring import (
+from evaluations.engine.scorecard_details import _Rounded, question_rows, stored_details
+from evaluations.engine.scoring import (
     CandidateInput,
     EvaluationSpec,
     QuestionnaireSpec,
@@ -17,7 +17,7 @@ from evaluations.scoring import (
     round_half_even,
     score_evaluation,
 )
-from tests.evaluations.test_scoring_properties import cases, scorable
+from tests.evaluations.engine.test_scoring_properties import cases, scorable
 
 
 def as_stored(data):

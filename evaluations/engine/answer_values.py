@@ -6,7 +6,7 @@ up front so the buyer learns about it when entering the answer.
 
 from typing import Any
 
-from evaluations.scoring_types import is_number
+from evaluations.engine.types import is_number
 
 MAX_TEXT_LENGTH = 20_000
 MAX_EVIDENCE_DOCUMENTS = 50

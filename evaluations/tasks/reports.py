@@ -1,4 +1,4 @@
-"""Comparison-report task (imported by ``evaluations.tasks`` so Celery finds it)."""
+"""Comparison-report task: the job's evaluation is scored and its report built."""
 
 from celery import shared_task
 

@@ -5,7 +5,7 @@ from django.db import models
 
 
 class NeedsAssessment(models.Model):
-    """Immutable once created: ``profile`` in, ``result`` out (``evaluations.needs``).
+    """Immutable once created: ``profile`` in, ``result`` out (``needs.assessment``).
 
     ``engine_version`` and ``rule_set_hash`` name the rule table that produced
     ``result``, so a stored result can always be told apart from what today's
@@ -27,6 +27,8 @@ class NeedsAssessment(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
+        # The table keeps the name it had when this model lived in evaluations.
+        db_table = "evaluations_needsassessment"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organization", "updated_at", "id"], name="needs_sync_idx")]
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from evaluations.scoring import (
+from evaluations.engine.scoring import (
     ENGINE_VERSION,
     CandidateInput,
     EvaluationSpec,

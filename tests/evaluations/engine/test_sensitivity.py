@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from evaluations.scoring import (
+from evaluations.engine.scoring import (
     CandidateInput,
     EvaluationSpec,
     QuestionnaireSpec,
@@ -15,7 +15,7 @@ from evaluations.scoring import (
     SectionSpec,
     score_evaluation,
 )
-from evaluations.sensitivity import (
+from evaluations.engine.sensitivity import (
     SensitivityCandidate,
     analyse_sensitivity,
     candidates_from_scorecards,

@@ -1,6 +1,6 @@
 """Needs assessments: run the pure rule table, store profile and result together.
 
-The stored ``result`` is what ``evaluations.needs.assess_needs`` returned for the
+The stored ``result`` is what ``needs.assessment.assess_needs`` returned for the
 stored ``profile``; ``engine_version`` and ``rule_set_hash`` identify the rule
 table, so re-running a profile under the same hash reproduces the result
 exactly, and a changed table is visible as a different hash.
@@ -21,10 +21,10 @@ from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
 from accounts.principal import stored_user
-from evaluations import needs
-from evaluations import needs_rules as nr
-from evaluations.models import NeedsAssessment
-from evaluations.needs_rules import Verdict
+from needs import assessment as needs
+from needs import rules as nr
+from needs.models import NeedsAssessment
+from needs.rules import Verdict
 
 ENGINE_VERSION = "1"
 PREFILL_VERDICTS = (Verdict.REQUIRED, Verdict.RECOMMENDED)

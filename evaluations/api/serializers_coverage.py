@@ -1,0 +1,68 @@
+"""Coverage of an evaluation's candidates against its needs (output only)."""
+
+from rest_framework import serializers
+
+from config.fields import NamedChoiceField
+from config.serializers import StrictSerializer
+from evaluations.engine.coverage import CoverageStatus
+from providers.api.fields import EnumChoiceField
+
+
+class CoverageProvisionSerializer(StrictSerializer):
+    candidate_id = serializers.IntegerField()
+    candidate_name = serializers.CharField()
+    delivered_by = EnumChoiceField("DeliveredByEnum")
+    partner_name = serializers.CharField(allow_null=True)
+
+
+class CapabilityCoverageSerializer(StrictSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    service_model = EnumChoiceField("ServiceModelEnum")
+    status = NamedChoiceField(
+        "CoverageStatusEnum", [(m.value, m.value.replace("_", " ")) for m in CoverageStatus]
+    )
+    providers = CoverageProvisionSerializer(many=True)
+
+
+class CoverageFindingSerializer(StrictSerializer):
+    finding_id = serializers.CharField(help_text="`handoff_risk` or `handoff_split_defined`.")
+    explanation = serializers.CharField()
+    candidate_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class CoverageSummarySerializer(StrictSerializer):
+    gap = serializers.ListField(child=serializers.CharField())
+    partner_only = serializers.ListField(child=serializers.CharField())
+    overlap = serializers.ListField(child=serializers.CharField())
+    in_house = serializers.ListField(child=serializers.CharField())
+
+
+class HandoffEvidenceSerializer(StrictSerializer):
+    candidate_id = serializers.IntegerField()
+    question = serializers.CharField()
+    x = serializers.FloatField()
+
+
+class CoverageSerializer(StrictSerializer):
+    candidate_ids = serializers.ListField(child=serializers.IntegerField())
+    required_models = serializers.ListField(child=EnumChoiceField("ServiceModelEnum"))
+    complete = serializers.BooleanField(help_text="No capability is a gap.")
+    summary = CoverageSummarySerializer(help_text="Capability codes by status.")
+    capabilities = CapabilityCoverageSerializer(many=True)
+    handoff_risk = serializers.BooleanField()
+    findings = CoverageFindingSerializer(many=True)
+    unknown_capability_codes = serializers.ListField(child=serializers.CharField())
+    handoff_defined = serializers.BooleanField(
+        help_text="Every firm here giving vCISO or MSSP functions scores x >= 0.5 on every "
+        "applicable question tagged `handoff` in its latest scorecard."
+    )
+    handoff_evidence = HandoffEvidenceSerializer(many=True)
+
+
+class CoverageCombinationsSerializer(StrictSerializer):
+    max_size = serializers.IntegerField()
+    total_combinations = serializers.IntegerField()
+    examined = serializers.IntegerField()
+    truncated = serializers.BooleanField(help_text="The search stopped before trying them all.")
+    results = CoverageSerializer(many=True, help_text="Gap-free combinations, best first.")
