@@ -58,7 +58,7 @@ class Framework(StrEnum):
 
 
 class RedFlagTag(StrEnum):
-    """Tags on the five vetting questions every buyer should ask (SCORING.md)."""
+    """Tags on the five vetting questions every buyer should ask (docs/scoring.md)."""
 
     SOC_OWNERSHIP = "soc_ownership"
     SAMPLE_REPORT = "sample_report"

@@ -49,7 +49,7 @@ def best_score(question: dict) -> float | None:
 
 
 def _override_only_knockout(question: dict, here: str) -> list[Problem]:
-    """A knockout no answer can pass: SCORING.md disqualifies every candidate whose x
+    """A knockout no answer can pass: docs/scoring.md disqualifies every candidate whose x
     stays below ``pass_threshold``, and only a lead override (which replaces x)
     lifts it. Legitimate (a must-have the lead checks by hand), so a warning."""
     if question.get("knockout") is not True:

@@ -1,4 +1,4 @@
-"""Versioned questionnaires: the structure SCORING.md scores.
+"""Versioned questionnaires: the structure docs/scoring.md scores.
 
 A Questionnaire has numbered versions. A draft is edited freely; a published
 version is immutable (scorecards pin it); a retired one stays readable but can

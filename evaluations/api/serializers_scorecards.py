@@ -45,7 +45,7 @@ class ScorecardSerializer(StrictModelSerializer):
     rank = serializers.IntegerField(
         read_only=True,
         allow_null=True,
-        help_text="Competition rank among the evaluation's latest scorecards (SCORING.md); "
+        help_text="Competition rank among the evaluation's latest scorecards (docs/scoring.md); "
         "null for superseded versions. A rank that changes because another candidate was "
         "(re)scored or removed moves this scorecard's `updated_at`.",
     )

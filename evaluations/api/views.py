@@ -127,7 +127,7 @@ class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, Tena
     @extend_schema(responses=ScorecardSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def scorecards(self, request, pk=None):
-        """The latest scorecard of every candidate, ranked (SCORING.md)."""
+        """The latest scorecard of every candidate, ranked (docs/scoring.md)."""
         refuse_unknown_parameters(request, ())
         cards = [card for _, card in latest_ranked(self.get_object())]
         return Response(ScorecardSerializer(cards, many=True).data)

@@ -1,4 +1,4 @@
-"""SCORING.md ranking over already computed results (pure).
+"""docs/scoring.md ranking over already computed results (pure).
 
 Sort by (disqualified last, overall rounded to 2 decimals descending, provider
 name ascending); competition ranks ("1224") over (disqualified, rounded

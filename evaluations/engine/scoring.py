@@ -1,4 +1,4 @@
-"""Scoring engine for SCORING.md v1: plain data in, plain data out.
+"""Scoring engine for docs/scoring.md v1: plain data in, plain data out.
 
 Pure module (standard library only, no Django, no ORM). The data types live in
 ``evaluations.engine.types`` and are re-exported here.
@@ -10,7 +10,7 @@ Pure module (standard library only, no Django, no ORM). The data types live in
 
 Everything is computed in float with ``math.fsum`` for sums; only the output
 figures are rounded (half-even, on the decimal repr; see ``round_half_even``).
-Choices where SCORING.md is silent are listed in docs/scoring-implementation.md.
+Choices where the rules are silent: docs/scoring.md, "Implementation choices".
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ DISAGREEMENT_THRESHOLD = Fraction(3, 10)  # (max - min) / scale_max >= 0.3, exac
 
 
 def is_applicable(question: QuestionSpec, evaluation: EvaluationSpec) -> bool:
-    """SCORING.md "Applicability": decided per evaluation, never per candidate."""
+    """docs/scoring.md "Applicability": decided per evaluation, never per candidate."""
     if question.weight == 0 or question.code in evaluation.excluded_questions:
         return False
     if question.applies_to and not question.applies_to & evaluation.required_service_models:
@@ -331,7 +331,7 @@ def score_candidate(plan: ScoringPlan, candidate: CandidateInput) -> Scorecard:
 
 
 def rank_scorecards(scorecards: Iterable[Scorecard]) -> list[Scorecard]:
-    """Sort per SCORING.md and set competition ranks ("1224") over
+    """Sort per docs/scoring.md and set competition ranks ("1224") over
     (disqualified, rounded overall)."""
     ranked = competition_ranked(
         scorecards,

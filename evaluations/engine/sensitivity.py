@@ -1,4 +1,4 @@
-"""Sensitivity of a comparison, SCORING.md "Sensitivity": tipping points and Monte Carlo.
+"""Sensitivity of a comparison, docs/scoring.md "Sensitivity": tipping points and Monte Carlo.
 
 Pure module (standard library and numpy; no Django). Plain data in: candidates
 with their full-precision section scores S_s in [0, 1] (``Scorecard.sections[i].s``)
@@ -9,7 +9,7 @@ and the effective section weights W_s; plain data out.
 
 Only qualified (not disqualified) candidates take part; with fewer than two the
 report says so (``sufficient`` is False) instead of raising. Choices where
-SCORING.md is silent are listed in docs/scoring-implementation.md.
+the rules are silent are listed in docs/scoring.md, "Implementation choices".
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Plain-data types of the scoring engine (``evaluations.engine.scoring``), SCORING.md v1.
+"""Plain-data types of the scoring engine (``evaluations.engine.scoring``), docs/scoring.md v1.
 
 Standard library only. Inputs are frozen dataclasses that validate and
 normalise themselves on construction: weights and scores given as ``int``,

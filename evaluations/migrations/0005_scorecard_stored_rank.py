@@ -5,7 +5,7 @@ another candidate was rescored never moved the row in the sync order, nor did
 superseding a version. Filling the column therefore also stamps every scorecard
 as changed now: sync clients receive each one once more, with its current
 rank and ``is_latest``. The ranking is written out here (competition ranks
-over ``(disqualified, overall)``, SCORING.md) rather than imported, so this
+over ``(disqualified, overall)``, docs/scoring.md) rather than imported, so this
 migration keeps doing what it did whatever later becomes of the application code.
 """
 

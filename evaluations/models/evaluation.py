@@ -28,7 +28,7 @@ class Evaluation(models.Model):
     questionnaire_version = models.ForeignKey(
         "questionnaires.QuestionnaireVersion", on_delete=models.PROTECT, related_name="evaluations"
     )
-    # Buyer profile: what applicability (SCORING.md) is decided against.
+    # Buyer profile: what applicability (docs/scoring.md) is decided against.
     industry = models.CharField(max_length=32, choices=choices_of(Industry), default=Industry.OTHER)
     employee_count = models.PositiveIntegerField(null=True, blank=True)
     required_service_models = models.JSONField(default=list, blank=True)

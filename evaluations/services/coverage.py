@@ -9,7 +9,7 @@ functions come from different firms unless told the hand-off is defined. It is
 defined for a mix of candidates when every candidate in the mix that gives
 vCISO or MSSP functions has a latest scorecard in which every applicable
 question tagged ``handoff`` (in the built-in questionnaire: ROL-01, the written
-responsibility matrix) has ``x >= 0.5`` -- the same line below which SCORING.md
+responsibility matrix) has ``x >= 0.5`` -- the same line below which docs/scoring.md
 raises the ``handoff`` red flag. No applicable hand-off question, a missing
 scorecard or an unanswered question all mean "not defined". The coverage
 endpoints read the latest scorecards as they are (score first for a current

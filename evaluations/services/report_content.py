@@ -5,7 +5,7 @@
 the ranking, the side-by-side matrices (candidates x sections, candidates x
 questions with answers and flags), knockouts and red flags per candidate,
 rating agreement (Krippendorff's alpha), sensitivity (``evaluations.engine.sensitivity``
-exactly as SCORING.md defines it), coverage gaps, the needs assessment the
+exactly as docs/scoring.md defines it), coverage gaps, the needs assessment the
 evaluation was built from and a plain-language summary. Candidates appear in
 ranking order everywhere. Individual ratings never appear (only counts, spread
 and agreement), and only submitted ratings are counted (drafts stay private).

@@ -20,7 +20,7 @@ QUESTION_DEFAULTS = {
     "false_score": 0.0,
 }
 
-# The worked example of SCORING.md.
+# The worked example of docs/scoring.md.
 WORKED_EXAMPLE = [
     {
         "code": "soc",

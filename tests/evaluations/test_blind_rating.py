@@ -74,7 +74,7 @@ class TestDrafts:
         assert seen(clients["alice"], url) == [(4, "alice's private note")]
 
     def test_drafts_do_not_count_in_scores(self, setup):
-        """SCORING.md is silent on drafts; only submitted ratings are inputs."""
+        """docs/scoring.md is silent on drafts; only submitted ratings are inputs."""
         clients, evaluation, candidate, url = setup
         rate(clients["alice"], url, candidate, 4)
         scoring.score_evaluation(evaluation.pk)

@@ -16,7 +16,7 @@ from tests.providers.factories import ProviderFactory
 def test_tipping_points_of_a_close_race_match_the_engine(
     organization, admin_client, django_capture_on_commit_callbacks
 ):
-    """SCORING.md's worked example with two candidates: Acme leads on `soc`, Bolt on `rep`."""
+    """docs/scoring.md's worked example with two candidates: Acme leads on `soc`, Bolt on `rep`."""
     version = make_version(organization)  # the worked example: soc (W=3), rep (W=1)
     providers = [ProviderFactory(organization=organization, name=n) for n in ("Acme", "Bolt")]
     evaluation = make_evaluation(

@@ -233,7 +233,7 @@ def test_publish_of_an_edited_draft_reports_paths_of_the_stored_document(admin_c
 
 
 def test_a_knockout_only_an_override_passes_imports_with_a_warning(admin_client):
-    """SCORING.md: an override replaces x, so the lead can still pass this knockout;
+    """docs/scoring.md: an override replaces x, so the lead can still pass this knockout;
     refusing the document ("every candidate would be disqualified") was untrue."""
     document = make_document()
     q(document, 0, 1)["true_score"] = 0.5

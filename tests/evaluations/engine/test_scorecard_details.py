@@ -72,7 +72,7 @@ SCALES_AND_RATINGS = st.integers(1, 10).flatmap(
 @example((10, [0, 2]), "mean")
 @example((3, [0, 1, 1, 3]), "median")
 def test_judged_figures_are_the_exact_ratios_correctly_rounded(scale_and_ratings, aggregation):
-    """SCORING.md: x = aggregation(ratings) / scale_max, disagreement when
+    """docs/scoring.md: x = aggregation(ratings) / scale_max, disagreement when
     (max - min) / scale_max >= 0.3, each taken as the exact fraction."""
     scale_max, ratings = scale_and_ratings
     question = QuestionSpec(code="J", kind="text", scale_max=scale_max)

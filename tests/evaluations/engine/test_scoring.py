@@ -1,4 +1,4 @@
-"""Example-based tests of the scoring engine against SCORING.md v1."""
+"""Example-based tests of the scoring engine against docs/scoring.md v1."""
 
 import json
 import math
