@@ -46,7 +46,7 @@ class ExplanationField(ValuesInsertJSONField):
 
 
 class Scorecard(models.Model):
-    """One versioned scorecard of a candidate: its numbers never change.
+    """One versioned scorecard of a candidate in one lot: its numbers never change.
 
     ``input_hash`` covers everything that affects this candidate's numbers
     (questionnaire version, settings, answers, ratings, overrides, engine
@@ -61,6 +61,11 @@ class Scorecard(models.Model):
     )
     candidate = models.ForeignKey(
         "evaluations.Candidate", on_delete=models.CASCADE, related_name="scorecards"
+    )
+    lot = models.CharField(
+        max_length=40,
+        default="all",
+        help_text="Code of the lot this scorecard is for; `all` in an evaluation without lots.",
     )
     version = models.PositiveIntegerField()
     is_latest = models.BooleanField(default=True)
@@ -94,13 +99,15 @@ class Scorecard(models.Model):
     tenant_path = "evaluation__organization"
 
     class Meta:
-        ordering = ["evaluation_id", "candidate_id", "-version"]
+        ordering = ["evaluation_id", "candidate_id", "lot", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["candidate", "version"], name="uniq_scorecard_version"),
             models.UniqueConstraint(
-                fields=["candidate"],
+                fields=["candidate", "lot", "version"], name="uniq_lot_scorecard_version"
+            ),
+            models.UniqueConstraint(
+                fields=["candidate", "lot"],
                 condition=models.Q(is_latest=True),
-                name="one_latest_scorecard",
+                name="one_latest_lot_scorecard",
             ),
         ]
         indexes = [models.Index(fields=["updated_at", "id"])]

@@ -1,8 +1,8 @@
 """Stored ranks, and the sync stamps of what scorecards show besides their own numbers.
 
 A scorecard shows, next to its own (immutable) results, things that change
-without a new version: whether it is the latest, its rank among the
-evaluation's latest scorecards, its provider's name and external ids, and its
+without a new version: whether it is the latest, its rank among the latest
+scorecards of its lot, its provider's name and external ids, and its
 evaluation's decision. Cursor sync orders rows by ``(updated_at, id)``, so every
 write that changes one of these moves ``updated_at`` of exactly the scorecards
 that show it; the writes go through this module.
@@ -40,12 +40,17 @@ def changed_ranks(latest: Iterable[tuple[int, bool, float, int | None]]) -> dict
 
 
 def store_ranks(evaluation_id: int) -> int:
-    """Rank the evaluation's latest scorecards again (after one of them went away);
-    rows whose rank changed are written and move in the sync order."""
-    latest = Scorecard.objects.filter(evaluation_id=evaluation_id, is_latest=True).values_list(
-        "pk", "disqualified", "overall", "rank"
-    )
-    return write_ranks(changed_ranks(latest))
+    """Rank the evaluation's latest scorecards again, lot by lot (after one of them
+    went away); rows whose rank changed are written and move in the sync order."""
+    by_lot: dict[str, list[tuple]] = {}
+    for lot, *row in Scorecard.objects.filter(
+        evaluation_id=evaluation_id, is_latest=True
+    ).values_list("lot", "pk", "disqualified", "overall", "rank"):
+        by_lot.setdefault(lot, []).append(tuple(row))
+    changed: dict[int, int] = {}
+    for rows in by_lot.values():
+        changed.update(changed_ranks(rows))
+    return write_ranks(changed)
 
 
 def touch_evaluation_scorecards(evaluation_id: int) -> int:
