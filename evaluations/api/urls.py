@@ -1,7 +1,14 @@
 from rest_framework.routers import SimpleRouter
 from rest_framework_nested.routers import NestedSimpleRouter
 
-from evaluations.api import views, views_inputs, views_needs, views_reports, views_scorecards
+from evaluations.api import (
+    views,
+    views_inputs,
+    views_needs,
+    views_reports,
+    views_scorecards,
+    views_sourcing,
+)
 
 router = SimpleRouter()
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
@@ -19,6 +26,7 @@ nested.register("evaluators", views_inputs.EvaluatorViewSet, basename="evaluatio
 nested.register("answers", views_inputs.AnswerViewSet, basename="evaluation-answer")
 nested.register("ratings", views_inputs.RatingViewSet, basename="evaluation-rating")
 nested.register("overrides", views_inputs.OverrideViewSet, basename="evaluation-override")
+nested.register("proposals", views_sourcing.ProposalViewSet, basename="evaluation-proposal")
 nested.register("reports", views_reports.EvaluationReportViewSet, basename="evaluation-report")
 
 # evaluations/{pk}/coverage[/combinations]: detail actions of the evaluation, from a

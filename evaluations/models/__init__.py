@@ -1,5 +1,6 @@
 from evaluations.models.evaluation import (
     Aggregation,
+    BidSource,
     Candidate,
     ConflictStatus,
     Evaluation,
@@ -8,6 +9,7 @@ from evaluations.models.evaluation import (
 )
 from evaluations.models.inputs import Answer, Override, Rating, RatingSheet
 from evaluations.models.needs import NeedsAssessment
+from evaluations.models.proposals import Proposal
 from evaluations.models.reports import Report
 from evaluations.models.results import AuditEvent, Scorecard
 
@@ -15,6 +17,7 @@ __all__ = [
     "Aggregation",
     "Answer",
     "AuditEvent",
+    "BidSource",
     "Candidate",
     "ConflictStatus",
     "Evaluation",
@@ -22,6 +25,7 @@ __all__ = [
     "EvaluatorAssignment",
     "NeedsAssessment",
     "Override",
+    "Proposal",
     "Rating",
     "RatingSheet",
     "Report",

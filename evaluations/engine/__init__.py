@@ -1,0 +1,1 @@
+"""The pure scoring engine: plain data in, plain data out, no Django."""
