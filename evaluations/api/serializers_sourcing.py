@@ -96,7 +96,7 @@ def price_weight_field():
 
 
 def validate_currency(value: str) -> str:
-    if value and not _CURRENCY_RE.match(value):
+    if value and not _CURRENCY_RE.fullmatch(value):
         raise serializers.ValidationError("An ISO 4217 code: three upper-case letters.")
     return value
 
@@ -104,7 +104,7 @@ def validate_currency(value: str) -> str:
 def validate_quantities(value: dict) -> dict:
     if len(value) > MAX_UNITS:
         raise serializers.ValidationError(f"At most {MAX_UNITS} units.")
-    bad = sorted(unit for unit in value if not _UNIT_RE.match(unit))
+    bad = sorted(unit for unit in value if not _UNIT_RE.fullmatch(unit))
     if bad:
         raise serializers.ValidationError(
             f"A unit is 1 to 40 lower-case letters, digits, `-` or `_` (not: {', '.join(bad)})."

@@ -36,7 +36,7 @@ class Violation:
 
 
 def _code_violation(code: Any, path: str) -> Violation | None:
-    if not isinstance(code, str) or not _CODE_RE.match(code):
+    if not isinstance(code, str) or not _CODE_RE.fullmatch(code):
         return Violation(
             path,
             "A lot code is 1 to 40 lower-case letters, digits, `-` or `_`, "
