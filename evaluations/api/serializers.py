@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts.tenancy import TenantModelSerializer
 from config.serializers import StrictModelSerializer, StrictSerializer
+from evaluations.api import serializers_sourcing as sourcing
 from evaluations.models import AuditEvent, Candidate, Evaluation, EvaluatorAssignment
 from needs import services as needs
 from providers.api.fields import EnumChoiceField
@@ -43,6 +44,11 @@ class EvaluationSerializer(TenantModelSerializer):
         required=False,
         help_text="Question codes left out of scoring.",
     )
+    lots = sourcing.lots_field()
+    currency = sourcing.currency_field()
+    horizon_months = sourcing.horizon_field()
+    quantities = sourcing.quantities_field()
+    price_weight = sourcing.price_weight_field()
     decision = serializers.SerializerMethodField()
 
     class Meta:
@@ -61,6 +67,11 @@ class EvaluationSerializer(TenantModelSerializer):
             "section_weights",
             "excluded_questions",
             "aggregation",
+            "lots",
+            "currency",
+            "horizon_months",
+            "quantities",
+            "price_weight",
             "status",
             "lead",
             "decision",
@@ -99,6 +110,15 @@ class EvaluationSerializer(TenantModelSerializer):
 
     def validate_excluded_questions(self, value):
         return list(dict.fromkeys(value))
+
+    def validate_lots(self, value):
+        return [dict(lot) for lot in value]
+
+    def validate_currency(self, value):
+        return sourcing.validate_currency(value)
+
+    def validate_quantities(self, value):
+        return sourcing.validate_quantities(value)
 
     def validate(self, attrs):
         assessment = attrs.get("needs_assessment")
@@ -145,11 +165,30 @@ class DecideSerializer(StrictSerializer):
 
 class CandidateSerializer(TenantModelSerializer):
     provider_name = serializers.CharField(source="provider.name", read_only=True)
+    lots = sourcing.bid_field(
+        required=False,
+        allow_null=True,
+        help_text='Lot codes it bids on (`["all"]` when the evaluation has no lots). Left '
+        "out or null: every lot all of whose service models the provider offers.",
+    )
 
     class Meta:
         model = Candidate
-        fields = ["id", "provider", "provider_name", "created_at"]
-        read_only_fields = ["id", "provider_name", "created_at"]
+        fields = ["id", "provider", "provider_name", "lots", "bid_source", "created_at"]
+        read_only_fields = ["id", "provider_name", "bid_source", "created_at"]
+        extra_kwargs = {
+            "bid_source": {
+                "help_text": "`default`: derived from the provider's service models, and "
+                "derived again when the lots change; `explicit`: named, kept as named."
+            }
+        }
+
+
+class CandidateUpdateSerializer(CandidateSerializer):
+    """A candidate's provider is fixed; its bid may change."""
+
+    class Meta(CandidateSerializer.Meta):
+        read_only_fields = ["id", "provider", "provider_name", "bid_source", "created_at"]
 
 
 class EvaluatorSerializer(TenantModelSerializer):

@@ -7,6 +7,7 @@ from evaluations.api import (
     views_inputs,
     views_reports,
     views_scorecards,
+    views_sourcing,
 )
 
 router = SimpleRouter()
@@ -22,6 +23,7 @@ nested.register("evaluators", views_inputs.EvaluatorViewSet, basename="evaluatio
 nested.register("answers", views_inputs.AnswerViewSet, basename="evaluation-answer")
 nested.register("ratings", views_inputs.RatingViewSet, basename="evaluation-rating")
 nested.register("overrides", views_inputs.OverrideViewSet, basename="evaluation-override")
+nested.register("proposals", views_sourcing.ProposalViewSet, basename="evaluation-proposal")
 nested.register("reports", views_reports.EvaluationReportViewSet, basename="evaluation-report")
 
 # evaluations/{pk}/coverage[/combinations]: detail actions of the evaluation, from a

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.tenancy import NestedTenantViewSetMixin
+from config.conditional import ConditionalMixin
 from config.filters import IdFilter, refuse_unknown_parameters
 from evaluations.api import serializers as s
 from evaluations.api import serializers_inputs as si
@@ -22,7 +23,7 @@ from evaluations.models import (
     RatingSheet,
 )
 from evaluations.selectors import visible_ratings
-from evaluations.services import answers, evaluators, lifecycle, ratings
+from evaluations.services import answers, bids, evaluators, lifecycle, ratings
 
 RATERS = {Role.ADMIN, Role.EVALUATOR}
 
@@ -45,23 +46,44 @@ class EvaluationChildMixin(NestedTenantViewSetMixin):
 
 
 class CandidateViewSet(
+    ConditionalMixin,
     EvaluationChildMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Providers of your organization competing in this evaluation."""
+    """Providers of your organization competing in this evaluation, each with the lots
+    it bids on. Reads carry an `ETag`; `PATCH` (its `lots` only) requires `If-Match`."""
 
     queryset = Candidate.objects.select_related("provider")
     serializer_class = s.CandidateSerializer
     operation_id_prefix = "evaluation_candidates"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return s.CandidateUpdateSerializer
+        return super().get_serializer_class()
 
     def perform_create(self, serializer):
+        data = serializer.validated_data
         serializer.instance = lifecycle.add_candidate(
-            self.parent, user=self.principal.user, provider=serializer.validated_data["provider"]
+            self.parent,
+            user=self.principal.user,
+            provider=data["provider"],
+            lots=data.get("lots"),
         )
+
+    def perform_update(self, serializer):
+        if "lots" in serializer.validated_data:
+            serializer.instance = bids.set_candidate_lots(
+                serializer.instance,
+                user=self.principal.user,
+                lots=serializer.validated_data["lots"],
+            )
 
     def perform_destroy(self, instance):
         lifecycle.remove_candidate(instance, user=self.principal.user)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from evaluations.engine.award_types import LotBid, LotInput
-from evaluations.scoring import (
+from evaluations.engine.scoring import (
     RED_FLAG_BELOW,
     CandidateInput,
     EvaluationSpec,

@@ -1,5 +1,6 @@
 from evaluations.models.evaluation import (
     Aggregation,
+    BidSource,
     Candidate,
     ConflictStatus,
     Evaluation,
@@ -7,6 +8,7 @@ from evaluations.models.evaluation import (
     EvaluatorAssignment,
 )
 from evaluations.models.inputs import Answer, Override, Rating, RatingSheet
+from evaluations.models.proposals import Proposal
 from evaluations.models.reports import Report
 from evaluations.models.results import AuditEvent, Scorecard
 
@@ -14,12 +16,14 @@ __all__ = [
     "Aggregation",
     "Answer",
     "AuditEvent",
+    "BidSource",
     "Candidate",
     "ConflictStatus",
     "Evaluation",
     "EvaluationStatus",
     "EvaluatorAssignment",
     "Override",
+    "Proposal",
     "Rating",
     "RatingSheet",
     "Report",

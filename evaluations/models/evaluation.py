@@ -1,6 +1,9 @@
 """An evaluation: candidates vetted against one pinned questionnaire version."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from providers.vocabulary import Industry, choices_of
@@ -47,6 +50,21 @@ class Evaluation(models.Model):
     aggregation = models.CharField(
         max_length=8, choices=Aggregation.choices, default=Aggregation.MEAN
     )
+    # Sourcing (SCORING.md v2): lots, and what proposals are priced against.
+    # `lots`: [{code, title, service_models, weight}], rules in evaluations.engine.lots;
+    # empty means one implicit lot `all` (v1).
+    lots = models.JSONField(default=list, blank=True)
+    currency = models.CharField(max_length=3, blank=True)  # ISO 4217; blank until set
+    horizon_months = models.PositiveSmallIntegerField(
+        default=36, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    quantities = models.JSONField(default=dict, blank=True)  # {unit: count}
+    price_weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.9999"))],
+    )
     status = models.CharField(
         max_length=16,
         choices=EvaluationStatus.choices,
@@ -74,10 +92,27 @@ class Evaluation(models.Model):
         return self.name
 
 
+def implicit_bid() -> list[str]:
+    """The bid of a candidate in an evaluation without lots (and of rows that
+    predate lots)."""
+    return ["all"]
+
+
+class BidSource(models.TextChoices):
+    DEFAULT = "default", "Derived from the provider's service models"
+    EXPLICIT = "explicit", "Named by the buyer"
+
+
 class Candidate(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="candidates")
     provider = models.ForeignKey(
         "providers.Provider", on_delete=models.PROTECT, related_name="candidacies"
+    )
+    # The lot codes it bids on (`["all"]` without lots). A derived bid follows the
+    # evaluation's lots when they change; a named one never moves on its own.
+    lots = models.JSONField(default=implicit_bid)
+    bid_source = models.CharField(
+        max_length=8, choices=BidSource.choices, default=BidSource.DEFAULT
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,7 +9,13 @@ Status rules (what may change when):
 | scoring    | weights/exclusions | no                    | no      | no      | yes       |
 | decided    | no                 | no                    | no      | no      | no        |
 | cancelled  | no                 | no                    | no      | no      | no        |
+
+Sourcing (lots, currency, horizon, quantities; bids and proposals) follows the
+candidates column; the price weight, like the section weights, may also change
+while scoring. Their rules are in ``evaluations.services.sourcing``.
 """
+
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,8 +32,9 @@ from evaluations.models import (
     EvaluationStatus,
     EvaluatorAssignment,
 )
-from evaluations.services import ranks
+from evaluations.services import bids, proposals, ranks, sourcing
 from evaluations.services.audit import Change, record
+from evaluations.services.status import require_status
 from integrations import events
 from questionnaires.models import VersionStatus
 
@@ -41,7 +48,7 @@ TRANSITIONS = {
     S.CANCELLED: set(),
 }
 
-# Fields that move scores; changes to them are audited.
+# Fields that move scores or awards; changes to them are audited.
 SCORING_FIELDS = (
     "section_weights",
     "excluded_questions",
@@ -49,24 +56,17 @@ SCORING_FIELDS = (
     "industry",
     "required_service_models",
     "questionnaire_version",
+    *sourcing.SOURCING_FIELDS,
 )
 SETTINGS_IN_SCORING = {
     "section_weights",
     "excluded_questions",
     "aggregation",
+    "price_weight",
     "name",
     "description",
     "profile_notes",
 }
-
-
-def require_status(evaluation: Evaluation, allowed: set, what: str):
-    if evaluation.status not in allowed:
-        names = ", ".join(sorted(allowed))
-        raise Conflict(
-            f"{what} is not possible while the evaluation is {evaluation.status} "
-            f"(allowed in: {names})."
-        )
 
 
 def _check_version(version):
@@ -83,6 +83,7 @@ def _check_lead(membership, organization):
 def create_evaluation(*, organization, user, lead, data: dict) -> Evaluation:
     _check_version(data["questionnaire_version"])
     _check_lead(lead, organization)
+    sourcing.check_settings(None, data)
     evaluation = Evaluation.objects.create(
         organization=organization,
         lead=lead,
@@ -101,7 +102,8 @@ def update_evaluation(evaluation: Evaluation, *, user, data: dict) -> Evaluation
     if evaluation.status == S.SCORING and set(data) - SETTINGS_IN_SCORING:
         fields = ", ".join(sorted(set(data) - SETTINGS_IN_SCORING))
         raise Conflict(
-            f"While scoring only weights, exclusions and aggregation may change (not {fields})."
+            "While scoring only weights, exclusions, aggregation and the price weight may "
+            f"change (not {fields})."
         )
     if "questionnaire_version" in data and data["questionnaire_version"] != (
         evaluation.questionnaire_version
@@ -112,16 +114,24 @@ def update_evaluation(evaluation: Evaluation, *, user, data: dict) -> Evaluation
             raise Conflict("Answers exist for the pinned version; start a new evaluation.")
     if "lead" in data:
         _check_lead(data["lead"], evaluation.organization)
+    rebids = sourcing.check_settings(evaluation, data)
     changes = []
     for field, value in data.items():
         old = getattr(evaluation, field)
         if field in SCORING_FIELDS and old != value:
-            as_json = (lambda v: v.pk) if field == "questionnaire_version" else (lambda v: v)
-            changes.append(Change(f"evaluation.{field}", old=as_json(old), new=as_json(value)))
+            changes.append(Change(f"evaluation.{field}", old=_as_json(old), new=_as_json(value)))
         setattr(evaluation, field, value)
     evaluation.save()
+    changes += bids.apply_rebids(evaluation, rebids)
     record(evaluation, user, changes)
     return evaluation
+
+
+def _as_json(value):
+    """An audited value as JSON: a pinned version by id, a decimal as its text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    return getattr(value, "pk", value)
 
 
 @transaction.atomic
@@ -179,18 +189,22 @@ def decide(evaluation: Evaluation, *, user, candidate: Candidate, rationale: str
     return evaluation
 
 
-def add_candidate(evaluation: Evaluation, *, user, provider) -> Candidate:
+@transaction.atomic
+def add_candidate(evaluation: Evaluation, *, user, provider, lots=None) -> Candidate:
+    """Add ``provider``, bidding on ``lots`` (None: the default bid, ``services.bids``)."""
+    # Locked: a concurrent change of the lots would leave this bid behind.
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     require_status(evaluation, {S.DRAFT, S.COLLECTING}, "Adding a candidate")
     if provider.organization_id != evaluation.organization_id:
         raise ValidationError({"provider": ["Unknown provider."]})
     if evaluation.candidates.filter(provider=provider).exists():
         raise Conflict("This provider is already a candidate.")
-    candidate = Candidate.objects.create(evaluation=evaluation, provider=provider)
-    record(
-        evaluation,
-        user,
-        [Change("candidate.added", new={"provider": provider.pk}, candidate_id=candidate.pk)],
+    bid, source = bids.initial_bid(evaluation, provider, lots)
+    candidate = Candidate.objects.create(
+        evaluation=evaluation, provider=provider, lots=bid, bid_source=source
     )
+    new = {"provider": provider.pk, "lots": bid, "source": source}
+    record(evaluation, user, [Change("candidate.added", new=new, candidate_id=candidate.pk)])
     return candidate
 
 
@@ -202,7 +216,14 @@ def remove_candidate(candidate: Candidate, *, user):
         raise Conflict("The chosen candidate cannot be removed.")
     if candidate.sheets.exists():
         raise Conflict("Evaluators submitted ratings of this candidate; they stay on record.")
-    record(evaluation, user, [Change("candidate.removed", old={"provider": candidate.provider_id})])
+    record(
+        evaluation,
+        user,
+        [
+            Change("candidate.removed", old={"provider": candidate.provider_id}),
+            *proposals.removal_changes(candidate),
+        ],
+    )
     candidate.delete()
     # Its scorecards are gone (tombstones); the others may move up.
     ranks.store_ranks(evaluation.pk)

@@ -35,7 +35,8 @@ class RequestField:
 
     @property
     def name(self) -> str:
-        return self.path.rsplit(".", 1)[-1].removesuffix("[]")
+        """The last key of the path, without its list (``[]``) or map (``{}``) mark."""
+        return self.path.rsplit(".", 1)[-1].removesuffix("[]").removesuffix("{}")
 
     @property
     def error_field(self) -> str:

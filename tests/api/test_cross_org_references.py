@@ -33,6 +33,7 @@ from tests.seeding import seed_organization
 
 # Integer fields that are amounts, not ids (checked: each still occurs).
 QUANTITIES = {"employee_count", "score", "seed", "trials", "scale_max", "format_version"}
+QUANTITIES |= {"horizon_months", "term_months", "quantities"}
 # Related models every organization shares (checked: each still occurs).
 SHARED_CATALOGS = {"providers.Capability"}
 EVIDENCE = "EVD-01"
@@ -146,6 +147,15 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ),
     ("evaluation_ratings_submit", "candidate"): Sample(
         ref=_candidate, body=lambda _, ref: {"candidate": ref}, prepare=_draft_as_admin
+    ),
+    ("evaluation_proposals_create", "candidate"): Sample(
+        ref=_candidate,
+        body=lambda _, ref: {
+            "candidate": ref,
+            "lots": ["all"],
+            "one_time": "0.00",
+            "monthly": "100.00",
+        },
     ),
     ("evaluation_overrides_create", "candidate"): Sample(
         ref=_candidate,

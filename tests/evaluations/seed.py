@@ -1,6 +1,6 @@
 """Isolation seeder: an evaluation with one of every child object."""
 
-from evaluations.models import Answer, Override, Rating, RatingSheet
+from evaluations.models import Answer, Override, Proposal, Rating, RatingSheet
 from evaluations.services import scoring
 from tests.evaluations.builders import assign, make_evaluation, make_version
 from tests.factories import MembershipFactory
@@ -13,7 +13,14 @@ def seed_evaluations(context):
     organization = context["organization"]
     version = make_version(organization, code="seeded-vetting")
     provider = ProviderFactory(organization=organization)
-    evaluation = make_evaluation(organization, version, lead=context["admin"], providers=[provider])
+    evaluation = make_evaluation(
+        organization,
+        version,
+        lead=context["admin"],
+        providers=[provider],
+        currency="EUR",
+        quantities={"user": 25},
+    )
     candidate = evaluation.candidates.get()
     questions = {q.code: q for q in version.questions.all()}
     evaluator = assign(evaluation, MembershipFactory(organization=organization, role="evaluator"))
@@ -24,6 +31,14 @@ def seed_evaluations(context):
     RatingSheet.objects.create(candidate=candidate, evaluator=evaluator)
     Override.objects.create(
         candidate=candidate, question=questions["REP-02"], score=0.5, rationale="seed"
+    )
+    Proposal.objects.create(
+        candidate=candidate,
+        lots=["all"],
+        one_time="1500.00",
+        monthly="900.00",
+        unit_prices=[{"unit": "user", "monthly_price": "12.50"}],
+        currency="EUR",
     )
     scoring.score_evaluation(evaluation.pk)
     context["evaluation_pk"] = evaluation.pk

@@ -15,7 +15,7 @@ from evaluations.engine.lot_scoring import (
     lot_spec,
     score_lots,
 )
-from evaluations.scoring import (
+from evaluations.engine.scoring import (
     CandidateInput,
     EvaluationSpec,
     NotScorable,
@@ -24,7 +24,7 @@ from evaluations.scoring import (
     SectionSpec,
     score_evaluation,
 )
-from tests.evaluations.test_scoring_properties import MODELS, cases
+from tests.evaluations.engine.test_scoring_properties import MODELS, cases
 
 
 def outcome(call):
