@@ -1,14 +1,15 @@
-"""Scoring an evaluation: load in bulk, run the pure engine, persist scorecards.
+"""Scoring an evaluation: load in bulk, run the pure engine, persist lot scorecards.
 
-Reads a constant number of queries whatever the evaluation's size. A
-candidate's scorecard gets a new version only when the hash of its inputs
-changes, so rescoring (or a redelivered task) with the same inputs creates
-nothing.
+Reads a constant number of queries whatever the evaluation's size. Each
+candidate has one scorecard per lot it bids on (one lot, `all`, without lots);
+a lot scorecard gets a new version only when the hash of its inputs changes,
+so rescoring (or a redelivered task) with the same inputs creates nothing.
 """
 
 import hashlib
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection, transaction
@@ -18,6 +19,8 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
+from evaluations.engine.award_types import LotInput
+from evaluations.engine.lot_scoring import IMPLICIT_LOT, LotNotScorable, lot_spec
 from evaluations.engine.ranking import competition_ranks
 from evaluations.engine.scorecard_details import stored_details
 from evaluations.engine.scoring import (
@@ -27,6 +30,7 @@ from evaluations.engine.scoring import (
     NotScorable,
     QuestionnaireSpec,
     QuestionSpec,
+    ScoringPlan,
     SectionSpec,
     applicable_plan,
     score_candidate,
@@ -45,6 +49,8 @@ class ScoringInputs:
     questionnaire: QuestionnaireSpec
     settings: EvaluationSpec
     candidates: list[CandidateInput]
+    lots: list[LotInput]  # empty without lots: one implicit lot `all`
+    bids: dict[int, list[str]]  # candidate id -> lot codes, in lot order
 
 
 def _questionnaire(version_id: int) -> tuple[QuestionnaireSpec, dict[int, str]]:
@@ -99,10 +105,36 @@ def evaluation_spec(evaluation: Evaluation) -> EvaluationSpec:
     )
 
 
+def lot_inputs(evaluation: Evaluation) -> list[LotInput]:
+    """The evaluation's lots for the engine; empty without lots."""
+    return [
+        LotInput(lot["code"], Decimal(str(lot["weight"])), frozenset(lot["service_models"]))
+        for lot in evaluation.lots
+    ]
+
+
+def lot_plans(
+    questionnaire: QuestionnaireSpec, settings: EvaluationSpec, lots: list[LotInput]
+) -> dict[str, ScoringPlan]:
+    """Each lot's plan (applicable sections and weights), in lot order; without lots
+    the one plan of v1 under the lot code `all`. NotScorable names the lot."""
+    if not lots:
+        return {IMPLICIT_LOT: applicable_plan(questionnaire, settings)}
+    plans = {}
+    for lot in lots:
+        try:
+            plans[lot.code] = applicable_plan(questionnaire, lot_spec(settings, lot.service_models))
+        except NotScorable:
+            raise LotNotScorable(lot.code) from None
+    return plans
+
+
 def check_scorable(evaluation: Evaluation):
-    """Raise NotScorable (with its message) when no section applies."""
-    applicable_plan(
-        questionnaire_spec(evaluation.questionnaire_version_id), evaluation_spec(evaluation)
+    """Raise NotScorable (with its message) when no section applies (in some lot)."""
+    lot_plans(
+        questionnaire_spec(evaluation.questionnaire_version_id),
+        evaluation_spec(evaluation),
+        lot_inputs(evaluation),
     )
 
 
@@ -130,8 +162,10 @@ def sorted_ratings_in_sql(ratings: QuerySet[Rating]) -> list[tuple[int, int, lis
 
 def load_inputs(evaluation: Evaluation) -> ScoringInputs:
     questionnaire, codes = _questionnaire(evaluation.questionnaire_version_id)
-    candidates = list(evaluation.candidates.order_by("pk").values_list("pk", "provider__name"))
-    ids = [pk for pk, _ in candidates]
+    candidates = list(
+        evaluation.candidates.order_by("pk").values_list("pk", "provider__name", "lots")
+    )
+    ids = [pk for pk, _, _ in candidates]
     # By question id, mapped to codes here: no join to the question table.
     answers: dict[int, dict] = {pk: {} for pk in ids}
     answer_rows = list(
@@ -156,10 +190,17 @@ def load_inputs(evaluation: Evaluation) -> ScoringInputs:
         .values_list("candidate_id", "question_id", "score")
     ):
         overrides[candidate_id][codes[question_id]] = score
+    lots = lot_inputs(evaluation)
+    order = [lot.code for lot in lots] or [IMPLICIT_LOT]
     return ScoringInputs(
         evaluation=evaluation,
         questionnaire=questionnaire,
         settings=evaluation_spec(evaluation),
+        lots=lots,
+        # A bid on a lot the evaluation no longer has scores nothing there.
+        bids={pk: [code for code in order if code in bid] for pk, _, bid in candidates}
+        if lots
+        else {pk: [IMPLICIT_LOT] for pk, _, _ in candidates},
         candidates=[
             CandidateInput(
                 id=pk,
@@ -168,13 +209,18 @@ def load_inputs(evaluation: Evaluation) -> ScoringInputs:
                 ratings=ratings[pk],
                 overrides=overrides[pk],
             )
-            for pk, name in candidates
+            for pk, name, _ in candidates
         ],
     )
 
 
-def input_hash(evaluation: Evaluation, candidate: CandidateInput) -> str:
-    """SHA-256 over everything that can change this candidate's scorecard."""
+def input_hash(
+    evaluation: Evaluation, candidate: CandidateInput, lot: LotInput | None = None
+) -> str:
+    """SHA-256 over everything that can change this candidate's scorecard in ``lot``.
+
+    Without lots (``lot`` None) the payload is exactly v1's, so an evaluation
+    without lots keeps its hashes, and rescoring it creates no new versions."""
     payload = {
         "engine": ENGINE_VERSION,
         "questionnaire_version": evaluation.questionnaire_version_id,
@@ -188,60 +234,77 @@ def input_hash(evaluation: Evaluation, candidate: CandidateInput) -> str:
         "ratings": {code: sorted(values) for code, values in candidate.ratings.items()},
         "overrides": candidate.overrides,
     }
+    if lot is not None:
+        payload["lot"] = {"code": lot.code, "service_models": sorted(lot.service_models)}
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @transaction.atomic
 def score_evaluation(evaluation_id: int) -> dict:
-    """Compute and store scorecards; returns what was created and kept."""
+    """Compute and store lot scorecards; returns what was created and kept."""
     # The row lock serialises concurrent scoring of one evaluation, so two
     # workers (or a redelivery) can never both add a version.
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
     inputs = load_inputs(evaluation)
-    plan = applicable_plan(inputs.questionnaire, inputs.settings)
-    # (pk, version, input_hash, disqualified, overall, rank) by candidate: never
-    # the explanations.
+    plans = lot_plans(inputs.questionnaire, inputs.settings, inputs.lots)
+    lots = {lot.code: lot for lot in inputs.lots}
+    # (lot, pk, version, input_hash, disqualified, overall, rank) by candidate and
+    # lot: never the explanations.
     rows = Scorecard.objects.filter(evaluation=evaluation, is_latest=True).values_list(
-        "candidate_id", "pk", "version", "input_hash", "disqualified", "overall", "rank"
+        "candidate_id", "lot", "pk", "version", "input_hash", "disqualified", "overall", "rank"
     )
-    latest = {candidate_id: rest for candidate_id, *rest in rows}
+    latest = {(candidate_id, lot): rest for candidate_id, lot, *rest in rows}
     new_cards, superseded, kept = [], [], []
     for candidate in inputs.candidates:
-        digest = input_hash(evaluation, candidate)
-        current_pk, current_version, current_hash, *_ = latest.get(
-            candidate.id, (None, 0, None, None, None, None)
-        )
-        if current_hash == digest:
-            kept.append(current_pk)
-            continue
-        card = score_candidate(plan, candidate)
-        if current_pk is not None:
-            superseded.append(current_pk)
-        new_cards.append(
-            Scorecard(
-                evaluation=evaluation,
-                candidate_id=candidate.id,
-                version=current_version + 1,
-                is_latest=True,
-                input_hash=digest,
-                engine_version=ENGINE_VERSION,
-                questionnaire_version_id=evaluation.questionnaire_version_id,
-                aggregation=plan.aggregation,
-                effective_section_weights=plan.section_weights,
-                overall=card.overall,
-                completeness=card.completeness,
-                disqualified=card.disqualified,
-                failed_knockouts=list(card.failed_knockouts),
-                red_flags=[flag.to_dict() for flag in card.red_flags],
-                details=stored_details(card),
+        for code in inputs.bids[candidate.id]:
+            digest = input_hash(evaluation, candidate, lots.get(code))
+            current_pk, current_version, current_hash, *_ = latest.get(
+                (candidate.id, code), (None, 0, None, None, None, None)
             )
-        )
+            if current_hash == digest:
+                kept.append(current_pk)
+                continue
+            plan = plans[code]
+            card = score_candidate(plan, candidate)
+            if current_pk is not None:
+                superseded.append(current_pk)
+            new_cards.append(
+                Scorecard(
+                    evaluation=evaluation,
+                    candidate_id=candidate.id,
+                    lot=code,
+                    version=current_version + 1,
+                    is_latest=True,
+                    input_hash=digest,
+                    engine_version=ENGINE_VERSION,
+                    questionnaire_version_id=evaluation.questionnaire_version_id,
+                    aggregation=plan.aggregation,
+                    effective_section_weights=plan.section_weights,
+                    overall=card.overall,
+                    completeness=card.completeness,
+                    disqualified=card.disqualified,
+                    failed_knockouts=list(card.failed_knockouts),
+                    red_flags=[flag.to_dict() for flag in card.red_flags],
+                    details=stored_details(card),
+                )
+            )
+    # A lot the candidate no longer bids on (or the evaluation no longer has)
+    # keeps its scorecards on record, none of them latest.
+    bid = {
+        (candidate.id, code)
+        for candidate in inputs.candidates
+        for code in inputs.bids[candidate.id]
+    }
+    withdrawn = [row[0] for key, row in latest.items() if key not in bid]
     now = timezone.now()
     # A superseded version shows is_latest=false and no rank: a visible change,
     # so it moves in the sync order like any other.
-    Scorecard.objects.filter(pk__in=superseded).update(is_latest=False, rank=None, updated_at=now)
-    _rank(new_cards, [row for row in latest.values() if row[0] not in superseded], now)
+    Scorecard.objects.filter(pk__in=[*superseded, *withdrawn]).update(
+        is_latest=False, rank=None, updated_at=now
+    )
+    gone = {*superseded, *withdrawn}
+    _rank(new_cards, [(lot, *row) for (_, lot), row in latest.items() if row[0] not in gone], now)
     created = Scorecard.objects.bulk_create(new_cards)
     events.emit_many(
         evaluation.organization_id,
@@ -256,16 +319,21 @@ def score_evaluation(evaluation_id: int) -> dict:
 
 
 def _rank(new_cards: list[Scorecard], kept: list[tuple], now) -> None:
-    """Rank the evaluation's latest scorecards: the new ones and the ``kept`` rows
-    ``(pk, version, hash, disqualified, overall, rank)``. New cards get their rank
-    before they are inserted; kept rows whose rank changed are rewritten (and so
-    move in the sync order: their rank is visible)."""
-    results = [(("new", i), card.disqualified, card.overall) for i, card in enumerate(new_cards)]
-    results += [(("kept", row[0]), row[3], row[4]) for row in kept]
-    ranks = competition_ranks(results)
+    """Rank the evaluation's latest scorecards lot by lot: the new ones and the
+    ``kept`` rows ``(lot, pk, version, hash, disqualified, overall, rank)``. New
+    cards get their rank before they are inserted; kept rows whose rank changed
+    are rewritten (and so move in the sync order: their rank is visible)."""
+    results: dict[str, list] = {}
+    for i, card in enumerate(new_cards):
+        results.setdefault(card.lot, []).append((("new", i), card.disqualified, card.overall))
+    for row in kept:
+        results.setdefault(row[0], []).append((("kept", row[1]), row[4], row[5]))
+    ranks = {}
+    for lot_results in results.values():
+        ranks.update(competition_ranks(lot_results))
     for i, card in enumerate(new_cards):
         card.rank = ranks[("new", i)]
-    moved = {row[0]: ranks[("kept", row[0])] for row in kept if row[5] != ranks[("kept", row[0])]}
+    moved = {row[1]: ranks[("kept", row[1])] for row in kept if row[6] != ranks[("kept", row[1])]}
     write_ranks(moved, now)
 
 
@@ -277,6 +345,8 @@ def request_scoring(evaluation: Evaluation, *, user):
         raise ValidationError({"candidates": ["Add at least one candidate first."]})
     try:
         check_scorable(evaluation)
+    except LotNotScorable as exc:
+        raise ValidationError({"lots": [str(exc)]}) from None
     except NotScorable as exc:
         raise ValidationError({"questionnaire_version": [str(exc)]}) from None
     return jobs.submit(
