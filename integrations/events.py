@@ -156,6 +156,7 @@ def scorecard_completed_data(scorecards) -> list[dict]:
             "evaluation": card.evaluation_id,
             "candidate": card.candidate_id,
             "provider": providers.get(card.candidate_id),
+            "lot": card.lot,
             "version": card.version,
             "overall": card.overall,
             "completeness": card.completeness,

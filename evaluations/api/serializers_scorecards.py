@@ -45,7 +45,7 @@ class ScorecardSerializer(StrictModelSerializer):
     rank = serializers.IntegerField(
         read_only=True,
         allow_null=True,
-        help_text="Competition rank among the evaluation's latest scorecards (docs/scoring.md); "
+        help_text="Competition rank among the latest scorecards of its lot (docs/scoring.md); "
         "null for superseded versions. A rank that changes because another candidate was "
         "(re)scored or removed moves this scorecard's `updated_at`.",
     )
@@ -60,6 +60,7 @@ class ScorecardSerializer(StrictModelSerializer):
             "candidate",
             "provider",
             "provider_name",
+            "lot",
             "version",
             "is_latest",
             "rank",
@@ -99,6 +100,7 @@ def summary_representations(rows) -> list[dict]:
             "candidate": row.candidate_id,
             "provider": row.candidate__provider_id,
             "provider_name": row.candidate__provider__name,
+            "lot": row.lot,
             "version": row.version,
             "is_latest": row.is_latest,
             "rank": row.rank,
@@ -168,10 +170,9 @@ class FlatScorecardSerializer(StrictSerializer):
         help_text="The provider's ids in connected systems, system -> id "
         '(e.g. `{"hubspot": "123"}`); `{}` when none.',
     )
-    lot = serializers.IntegerField(
-        allow_null=True,
-        help_text="Always null: evaluations have no lots yet. Once they do, the lot's id "
-        "(one row per provider, evaluation and lot).",
+    lot = serializers.CharField(
+        help_text="The lot's code (one row per provider, evaluation and lot); `all` in an "
+        "evaluation without lots."
     )
     version = serializers.IntegerField()
     is_latest = serializers.BooleanField(
@@ -179,7 +180,7 @@ class FlatScorecardSerializer(StrictSerializer):
         "the newer one."
     )
     rank = serializers.IntegerField(
-        allow_null=True, help_text="Competition rank in the evaluation; null when superseded."
+        allow_null=True, help_text="Competition rank in its lot; null when superseded."
     )
     overall = serializers.FloatField(help_text="0-100, 2 decimals.")
     completeness = serializers.FloatField(help_text="0-1.")

@@ -26,10 +26,13 @@ class ScorecardFilter(django_filters.FilterSet):
     # Plain numbers: an unknown id filters to nothing rather than failing.
     evaluation = IdFilter(field_name="evaluation_id")
     candidate = IdFilter(field_name="candidate_id")
+    lot = django_filters.CharFilter(
+        field_name="lot", max_length=40, help_text="A lot's code (`all` without lots)."
+    )
 
     class Meta:
         model = Scorecard
-        fields = ["evaluation", "candidate", "disqualified"]
+        fields = ["evaluation", "candidate", "lot", "disqualified"]
 
 
 class ScorecardViewSet(ConditionalMixin, SyncMixin, TenantReadOnlyViewSet):
