@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from evaluations.engine.award_types import LotBid, LotInput
-from evaluations.engine.awards import best_awards, envelope_breaks
+from evaluations.engine.awards import MAX_EFFICIENT, best_awards, envelope_breaks
 from evaluations.engine.pricing import ProposalInput
 
 A = LotInput("a", 1, {"msp"})
@@ -281,3 +281,14 @@ def test_to_dict_shape():
     assert first["winners"] == [
         {"candidate_id": 1, "name": "C1", "lots": ["a", "b"], "proposal_ids": [1]}
     ]
+
+
+def test_a_long_frontier_is_spread_evenly_with_both_ends():
+    # One lot, n bidders, each better and dearer than the last: all on the frontier.
+    n = MAX_EFFICIENT + 11
+    bids = [bid(i, "a", i) for i in range(1, n + 1)]
+    result = solve([A], bids, [offer(i, i, "a", i) for i in range(1, n + 1)])
+    assert result.efficient_total == n
+    picked = [award.assignments["a"] for award in result.efficient]
+    assert len(picked) == MAX_EFFICIENT == len(set(picked))
+    assert picked[0] == 1 and picked[-1] == n and picked == sorted(picked)
