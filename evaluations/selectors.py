@@ -84,7 +84,7 @@ class SummaryRows:
 FLAT_ROW_FIELDS = (
     *SUMMARY_ROW_FIELDS,
     "evaluation__status",
-    "evaluation__decision_candidate_id",
+    "evaluation__decision_award",
 )
 
 
@@ -94,7 +94,8 @@ def decision_of(row) -> str:
         return "cancelled"
     if row.evaluation__status != EvaluationStatus.DECIDED:
         return "pending"
-    return "awarded" if row.evaluation__decision_candidate_id == row.candidate_id else "not_awarded"
+    winner = row.evaluation__decision_award.get(row.lot)
+    return "awarded" if winner == row.candidate_id else "not_awarded"
 
 
 def flat_rows(rows) -> list[dict]:

@@ -179,12 +179,22 @@ def evaluation_status_changed_data(evaluation, old_status: str) -> dict:
 
 
 def evaluation_decided_data(evaluation) -> dict:
+    from evaluations.models import Candidate
+
+    award = evaluation.decision_award
+    providers = dict(
+        Candidate.objects.filter(pk__in=award.values()).values_list("pk", "provider_id")
+    )
     candidate = evaluation.decision_candidate
     return {
         "evaluation": evaluation.pk,
         "name": evaluation.name,
         "candidate": candidate.pk if candidate else None,
         "provider": candidate.provider_id if candidate else None,
+        "award": [
+            {"lot": lot, "candidate": winner, "provider": providers.get(winner)}
+            for lot, winner in award.items()
+        ],
         "rationale": evaluation.decision_rationale,
         "decided_at": evaluation.decided_at,
         "url": api_path(f"evaluations/{evaluation.pk}/"),

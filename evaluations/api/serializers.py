@@ -17,8 +17,16 @@ def unique_list(child, max_length, **kwargs):
     return serializers.ListField(child=child, max_length=max_length, **kwargs)
 
 
+class AwardLotSerializer(StrictSerializer):
+    lot = serializers.CharField(max_length=40, help_text="A lot's code (`all` without lots).")
+    candidate = serializers.IntegerField(help_text="Id of the candidate winning the lot.")
+
+
 class DecisionSerializer(StrictSerializer):
-    candidate = serializers.IntegerField(allow_null=True)
+    candidate = serializers.IntegerField(
+        allow_null=True, help_text="The winner, when one candidate wins every lot."
+    )
+    award = AwardLotSerializer(many=True, help_text="Who wins each lot; empty until decided.")
     rationale = serializers.CharField(allow_blank=True)
     decided_at = serializers.DateTimeField(allow_null=True)
 
@@ -98,6 +106,9 @@ class EvaluationSerializer(TenantModelSerializer):
     def get_decision(self, obj) -> DecisionSerializer:
         return {
             "candidate": obj.decision_candidate_id,
+            "award": [
+                {"lot": lot, "candidate": winner} for lot, winner in obj.decision_award.items()
+            ],
             "rationale": obj.decision_rationale,
             "decided_at": obj.decided_at,
         }
@@ -159,8 +170,37 @@ class StatusChangeSerializer(StrictSerializer):
 
 
 class DecideSerializer(StrictSerializer):
-    candidate = serializers.IntegerField(help_text="Id of the chosen candidate.")
-    rationale = serializers.CharField(max_length=10000)
+    award = AwardLotSerializer(
+        many=True,
+        required=False,
+        max_length=20,
+        help_text="Who wins each lot: every lot once. Give this or `candidate`.",
+    )
+    candidate = serializers.IntegerField(
+        required=False, help_text="Id of a candidate that wins every lot (the award in short)."
+    )
+    rationale = serializers.CharField(
+        max_length=10000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Why. Required when a winner is disqualified in its lot or the award is not "
+        "the best one of the comparison.",
+    )
+
+    def validate(self, attrs):
+        if ("award" in attrs) == ("candidate" in attrs):
+            raise serializers.ValidationError(
+                {"award": ["Give either the award (lot by lot) or one candidate."]}
+            )
+        if "award" in attrs:
+            lots = [item["lot"] for item in attrs["award"]]
+            twice = sorted({lot for lot in lots if lots.count(lot) > 1})
+            if twice:
+                raise serializers.ValidationError(
+                    {"award": [f"Each lot once; given twice: {', '.join(twice)}."]}
+                )
+        return attrs
 
 
 class CandidateSerializer(TenantModelSerializer):

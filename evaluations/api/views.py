@@ -23,7 +23,8 @@ from evaluations.api import serializers as s
 from evaluations.api.serializers_scorecards import ScorecardSerializer
 from evaluations.models import AuditEvent, Evaluation, EvaluationStatus
 from evaluations.selectors import latest_ranked
-from evaluations.services import lifecycle, scoring
+from evaluations.services import decisions, lifecycle, scoring
+from evaluations.services.awards import evaluation_lots
 from jobs.api.serializers import JobSerializer
 
 
@@ -97,20 +98,19 @@ class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, Tena
     @extend_schema(request=s.DecideSerializer, responses=s.EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        """Record the decision (lead only, while scoring): the chosen candidate and why."""
+        """Record the decision (lead only, while scoring): the award, lot by lot, and why."""
         evaluation = self.get_object()
         if self.principal.membership is None or evaluation.lead_id != self.principal.membership.pk:
             raise PermissionDenied("Only the evaluation's lead can decide.")
         payload = s.DecideSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        candidate = evaluation.candidates.filter(pk=payload.validated_data["candidate"]).first()
-        if candidate is None:
-            raise ValidationError({"candidate": ["Not a candidate of this evaluation."]})
-        evaluation = lifecycle.decide(
-            evaluation,
-            user=self.principal.user,
-            candidate=candidate,
-            rationale=payload.validated_data["rationale"],
+        data = payload.validated_data
+        if "candidate" in data:
+            award = {lot.code: data["candidate"] for lot in evaluation_lots(evaluation)}
+        else:
+            award = {item["lot"]: item["candidate"] for item in data["award"]}
+        evaluation = decisions.decide(
+            evaluation, user=self.principal.user, award=award, rationale=data["rationale"]
         )
         return Response(self.get_serializer(evaluation).data)
 

@@ -12,6 +12,7 @@ Pure module (standard library and the engine's types only).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from operator import attrgetter
@@ -85,3 +86,12 @@ def question_rows(details: dict[str, Any]) -> list[dict[str, Any]]:
         dict(zip(QUESTION_FIELDS, row, strict=True))
         for row in zip(*(columns[name] for name in QUESTION_FIELDS), strict=True)
     ]
+
+
+def exact_overall(details: dict[str, Any]) -> float:
+    """The unrounded overall of a stored scorecard, bit for bit the engine's
+    ``overall_exact``: the same sums (``math.fsum``) over the same floats, the
+    stored sections' W_s and S_s."""
+    sections = details["sections"]
+    total = math.fsum(section["weight"] for section in sections)
+    return 100 * (math.fsum(section["weight"] * section["s"] for section in sections) / total)

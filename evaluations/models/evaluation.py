@@ -77,6 +77,9 @@ class Evaluation(models.Model):
     decision_candidate = models.ForeignKey(
         "evaluations.Candidate", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The award decided: lot code -> candidate id (`all` without lots). The
+    # candidate above is set too when one candidate wins every lot.
+    decision_award = models.JSONField(default=dict, blank=True)
     decision_rationale = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

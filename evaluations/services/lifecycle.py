@@ -155,41 +155,6 @@ def change_status(evaluation: Evaluation, *, user, status: str) -> Evaluation:
     return evaluation
 
 
-@transaction.atomic
-def decide(evaluation: Evaluation, *, user, candidate: Candidate, rationale: str) -> Evaluation:
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    require_status(evaluation, {S.SCORING}, "Deciding")
-    if candidate.evaluation_id != evaluation.pk:
-        raise ValidationError({"candidate": ["Not a candidate of this evaluation."]})
-    evaluation.status = S.DECIDED
-    evaluation.decision_candidate = candidate
-    evaluation.decision_rationale = rationale
-    evaluation.decided_at = timezone.now()
-    evaluation.save()
-    ranks.touch_evaluation_scorecards(evaluation.pk)  # their `decision` shows it
-    record(
-        evaluation,
-        user,
-        [
-            Change("evaluation.status", old=S.SCORING, new=S.DECIDED),
-            Change(
-                "evaluation.decided",
-                new={"candidate": candidate.pk, "rationale": rationale},
-                candidate_id=candidate.pk,
-            ),
-        ],
-    )
-    events.emit(
-        evaluation.organization_id,
-        events.EVALUATION_STATUS_CHANGED,
-        events.evaluation_status_changed_data(evaluation, S.SCORING),
-    )
-    data = events.evaluation_decided_data(evaluation)
-    events.emit(evaluation.organization_id, events.EVALUATION_DECIDED, data)
-    return evaluation
-
-
-@transaction.atomic
 def add_candidate(evaluation: Evaluation, *, user, provider, lots=None) -> Candidate:
     """Add ``provider``, bidding on ``lots`` (None: the default bid, ``services.bids``)."""
     # Locked: a concurrent change of the lots would leave this bid behind.
@@ -212,7 +177,7 @@ def add_candidate(evaluation: Evaluation, *, user, provider, lots=None) -> Candi
 def remove_candidate(candidate: Candidate, *, user):
     evaluation = Evaluation.objects.select_for_update().get(pk=candidate.evaluation_id)
     require_status(evaluation, {S.DRAFT, S.COLLECTING}, "Removing a candidate")
-    if evaluation.decision_candidate_id == candidate.pk:
+    if candidate.pk in evaluation.decision_award.values():
         raise Conflict("The chosen candidate cannot be removed.")
     if candidate.sheets.exists():
         raise Conflict("Evaluators submitted ratings of this candidate; they stay on record.")

@@ -20,6 +20,7 @@ class ScorecardCompletedDataSerializer(StrictSerializer):
     evaluation = serializers.IntegerField()
     candidate = serializers.IntegerField()
     provider = serializers.IntegerField(allow_null=True)
+    lot = serializers.CharField(help_text="The lot's code; `all` in an evaluation without lots.")
     version = serializers.IntegerField(help_text="Version of this candidate's scorecard.")
     overall = serializers.FloatField(help_text="0-100.")
     completeness = serializers.FloatField()
@@ -36,11 +37,22 @@ class ReportCompletedDataSerializer(StrictSerializer):
     download_url = serializers.CharField(help_text="API path of its downloads (`?format=`).")
 
 
+class AwardAssignmentSerializer(StrictSerializer):
+    lot = serializers.CharField()
+    candidate = serializers.IntegerField()
+    provider = serializers.IntegerField()
+
+
 class EvaluationDecidedDataSerializer(StrictSerializer):
     evaluation = serializers.IntegerField()
     name = serializers.CharField()
     candidate = serializers.IntegerField(allow_null=True, help_text="The chosen candidate.")
-    provider = serializers.IntegerField(allow_null=True, help_text="The chosen provider.")
+    provider = serializers.IntegerField(
+        allow_null=True, help_text="The chosen provider, when one candidate wins every lot."
+    )
+    award = AwardAssignmentSerializer(
+        many=True, help_text="Who wins each lot (`all` in an evaluation without lots)."
+    )
     rationale = serializers.CharField(allow_blank=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     url = serializers.CharField(help_text="API path of the evaluation.")
@@ -127,6 +139,7 @@ EXAMPLE_DATA = {
         "evaluation": 42,
         "candidate": 97,
         "provider": 15,
+        "lot": "soc",
         "version": 3,
         "overall": 78.25,
         "completeness": 0.96,
@@ -146,6 +159,7 @@ EXAMPLE_DATA = {
         "name": "Managed SOC 2025",
         "candidate": 97,
         "provider": 15,
+        "award": [{"lot": "all", "candidate": 97, "provider": 15}],
         "rationale": "Own 24/7 SOC, healthcare references, service credits on missed SLAs.",
         "decided_at": "2025-03-14T09:30:00Z",
         "url": "/api/v1/evaluations/42/",

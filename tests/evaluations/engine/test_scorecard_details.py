@@ -7,7 +7,12 @@ from fractions import Fraction
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from evaluations.engine.scorecard_details import _Rounded, question_rows, stored_details
+from evaluations.engine.scorecard_details import (
+    _Rounded,
+    exact_overall,
+    question_rows,
+    stored_details,
+)
 from evaluations.engine.scoring import (
     CandidateInput,
     EvaluationSpec,
@@ -91,3 +96,12 @@ def test_judged_figures_are_the_exact_ratios_correctly_rounded(scale_and_ratings
     assert result.spread == float(gap)
     assert result.disagreement is (len(ratings) >= 2 and gap >= Fraction(3, 10))
     assert result.rating_count == len(ratings)
+
+
+@given(cases())
+@settings(max_examples=150, deadline=None)
+def test_the_exact_overall_is_read_back_bit_for_bit(case):
+    questionnaire, evaluation, candidates = case
+    assume(scorable(questionnaire, evaluation))
+    for card in score_evaluation(questionnaire, evaluation, candidates):
+        assert exact_overall(stored_details(card)) == card.overall_exact
