@@ -130,6 +130,18 @@ def test_null_derives_the_bid_again(admin_client, evaluation):
     )
 
 
+def test_null_makes_an_equal_named_bid_derived_again(admin_client, evaluation):
+    row = candidate(evaluation, lots=["it", "security"], source="explicit")
+    url = f"{url_of(evaluation)}candidates/{row.pk}/"
+    response = patch(admin_client, url, {"lots": None})
+    assert (response.json()["lots"], response.json()["bid_source"]) == (
+        ["it", "security"],
+        "default",
+    )
+    event = AuditEvent.objects.get(action="candidate.lots")
+    assert event.new_value == {"lots": ["it", "security"], "source": "default"}
+
+
 def test_the_provider_of_a_candidate_is_not_changed_by_a_patch(admin_client, evaluation):
     row = candidate(evaluation)
     other = provider(admin_client.organization, "msp")
