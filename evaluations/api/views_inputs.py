@@ -1,7 +1,7 @@
 """Nested under an evaluation: candidates, evaluators, answers, ratings, overrides."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -45,6 +45,10 @@ class EvaluationChildMixin(NestedTenantViewSetMixin):
     extra_error_codes = (409,)
 
 
+@extend_schema_view(
+    create=extend_schema(summary="Add a candidate, bidding on the lots named or its default"),
+    partial_update=extend_schema(summary="Change the lots a candidate bids on (If-Match)"),
+)
 class CandidateViewSet(
     ConditionalMixin,
     EvaluationChildMixin,

@@ -65,15 +65,15 @@ def _uncovered(proposals, bids: dict[int, list[str]], candidates: dict[int, Cand
 
 @transaction.atomic
 def set_candidate_lots(candidate: Candidate, *, user, lots: list[str] | None) -> Candidate:
-    """Name the candidate's lots (``None``: derive them again). The same bid as now
-    changes nothing, not even its source."""
+    """Name the candidate's lots (``None``: derive them again, from now on). Naming
+    the bid it has changes nothing, not even its source."""
     evaluation = Evaluation.objects.select_for_update().get(pk=candidate.evaluation_id)
     require_status(
         evaluation, {EvaluationStatus.DRAFT, EvaluationStatus.COLLECTING}, "Changing a bid"
     )
     candidate = Candidate.objects.select_related("provider").get(pk=candidate.pk)
     bid, source = initial_bid(evaluation, candidate.provider, lots)
-    if bid == candidate.lots:
+    if bid == candidate.lots and (lots is not None or source == candidate.bid_source):
         return candidate
     raise_violations(
         _uncovered(candidate.proposals.all(), {candidate.pk: bid}, {candidate.pk: candidate})

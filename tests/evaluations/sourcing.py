@@ -1,5 +1,7 @@
 """A sourcing event over the API: an evaluation with lots, candidates, proposals."""
 
+from itertools import count
+
 from rest_framework.test import APIClient
 
 from accounts.models import Role, TokenScope
@@ -17,6 +19,9 @@ LOTS = [
 ]
 
 
+_versions = count(1)
+
+
 def sourcing_evaluation(organization, lead, *, lots=LOTS, status="draft", **fields) -> Evaluation:
     fields = {
         "required_service_models": REQUIRED,
@@ -25,7 +30,12 @@ def sourcing_evaluation(organization, lead, *, lots=LOTS, status="draft", **fiel
         **fields,
     }
     return make_evaluation(
-        organization, make_version(organization), lead=lead, status=status, lots=lots, **fields
+        organization,
+        make_version(organization, code=f"sourcing-{next(_versions)}"),
+        lead=lead,
+        status=status,
+        lots=lots,
+        **fields,
     )
 
 
