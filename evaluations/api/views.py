@@ -106,8 +106,16 @@ class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, Tena
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if "candidate" in data:
+            if not evaluation.candidates.filter(pk=data["candidate"]).exists():
+                raise ValidationError({"candidate": ["Not a candidate of this evaluation."]})
             award = {lot.code: data["candidate"] for lot in evaluation_lots(evaluation)}
         else:
+            ids = set(evaluation.candidates.values_list("pk", flat=True))
+            for index, item in enumerate(data["award"]):
+                if item["candidate"] not in ids:
+                    raise ValidationError(
+                        {f"award[{index}].candidate": ["Not a candidate of this evaluation."]}
+                    )
             award = {item["lot"]: item["candidate"] for item in data["award"]}
         evaluation = decisions.decide(
             evaluation, user=self.principal.user, award=award, rationale=data["rationale"]

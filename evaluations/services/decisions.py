@@ -17,7 +17,7 @@ from evaluations.models import Evaluation, EvaluationStatus, Scorecard
 from evaluations.services import ranks
 from evaluations.services.audit import Change, record
 from evaluations.services.awards import compute_awards, evaluation_lots
-from evaluations.services.lifecycle import require_status
+from evaluations.services.status import require_status
 from integrations import events
 
 

@@ -24,6 +24,7 @@ from django.apps import apps
 from accounts.models import Role
 from accounts.tenancy import tenant_lookup
 from evaluations.models import Candidate, Evaluation, Rating
+from evaluations.services import scoring
 from providers.models import Document
 from questionnaires.models import Question
 from tests.api.request_fields import model_filters, request_fields
@@ -69,6 +70,8 @@ def _draft_as_admin(context):
 
 
 def _start_scoring(context):
+    """Scored (a decision names scorecards) and in the scoring status."""
+    scoring.score_evaluation(context["evaluation_pk"])
     Evaluation.objects.filter(pk=context["evaluation_pk"]).update(status="scoring")
 
 
@@ -120,6 +123,12 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("evaluations_decide", "candidate"): Sample(
         ref=_candidate,
         body=lambda _, ref: {"candidate": ref, "rationale": "Best fit."},
+        prepare=_start_scoring,
+        object_key="evaluation_pk",
+    ),
+    ("evaluations_decide", "award[].candidate"): Sample(
+        ref=_candidate,
+        body=lambda _, ref: {"award": [{"lot": "all", "candidate": ref}], "rationale": "Fit."},
         prepare=_start_scoring,
         object_key="evaluation_pk",
     ),

@@ -3,7 +3,7 @@
 import pytest
 
 from evaluations.models import Scorecard
-from evaluations.services import lifecycle, scoring
+from evaluations.services import decisions, lifecycle, scoring
 from integrations import events
 from integrations.api.event_schemas import EVENT_SERIALIZERS
 from integrations.models import Delivery, Event, Webhook
@@ -45,9 +45,10 @@ def test_scoring_emits_one_event_per_new_scorecard(evaluation):
 
 def test_status_changes_and_decisions_emit_events(evaluation, organization):
     lead = evaluation.lead
+    scoring.score_evaluation(evaluation.pk)
     lifecycle.change_status(evaluation, user=lead.user, status="scoring")
     candidate = evaluation.candidates.first()
-    lifecycle.decide(evaluation, user=lead.user, candidate=candidate, rationale="Own SOC")
+    decisions.decide(evaluation, user=lead.user, award={"all": candidate.pk}, rationale="Own SOC")
     changes = payloads(events.EVALUATION_STATUS_CHANGED)
     assert [(p["data"]["old_status"], p["data"]["new_status"]) for p in changes] == [
         ("collecting", "scoring"),
@@ -57,6 +58,9 @@ def test_status_changes_and_decisions_emit_events(evaluation, organization):
     assert decided["data"]["candidate"] == candidate.pk
     assert decided["data"]["provider"] == candidate.provider_id
     assert decided["data"]["rationale"] == "Own SOC"
+    assert decided["data"]["award"] == [
+        {"lot": "all", "candidate": candidate.pk, "provider": candidate.provider_id}
+    ]
     for payload in [*changes, decided]:
         assert_documented(payload)
 

@@ -4,7 +4,7 @@ tombstones as the explained feed, every visible change delivered, constant queri
 import pytest
 
 from evaluations.models import EvaluationStatus, Scorecard
-from evaluations.services import lifecycle, scoring
+from evaluations.services import decisions, lifecycle, scoring
 from tests.integrations.test_sync_scorecards import (
     MIDDLE,
     STRONG,
@@ -72,7 +72,7 @@ def test_fixed_columns_beside_the_explained_rows(admin_client, organization):
         assert {k: row[k] for k in same} == {k: explained[pk][k] for k in same}
         assert row["rank"] == explained[pk]["rank"] and row["overall"] == explained[pk]["overall"]
         assert row["red_flag_count"] == len(explained[pk]["red_flags"])
-        assert row["lot"] is None and row["decision"] == "pending"
+        assert row["lot"] == "all" and row["decision"] == "pending"
     by_name = {row["provider_name"]: row for row in rows.values()}
     assert by_name["Alpha"]["external_ids"] == {"hubspot": "123"}
     assert by_name["Bravo"]["external_ids"] == {}
@@ -115,14 +115,14 @@ def test_a_crm_syncing_flat_rows_receives_every_visible_change(
 
     # The decision shows on every row of the evaluation.
     lifecycle.change_status(evaluation, user=None, status=EvaluationStatus.SCORING)
-    lifecycle.decide(evaluation, user=None, candidate=candidates["Charlie"], rationale="Best")
+    decisions.decide(
+        evaluation, user=None, award={"all": candidates["Charlie"].pk}, rationale="Best"
+    )
     lifecycle.change_status(other, user=None, status=EvaluationStatus.CANCELLED)
     delivered = pull_and_check()
     assert delivered == set(crm.rows)
-    decisions = {
-        (row["provider_name"], row["is_latest"]): row["decision"] for row in crm.rows.values()
-    }
-    assert decisions == {
+    shown = {(row["provider_name"], row["is_latest"]): row["decision"] for row in crm.rows.values()}
+    assert shown == {
         ("Alpha Prime", True): "not_awarded",
         ("Alpha Prime", False): "not_awarded",  # its name is an input: rescored
         ("Bravo", True): "not_awarded",

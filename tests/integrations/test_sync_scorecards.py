@@ -7,7 +7,7 @@ from itertools import count
 import pytest
 
 from evaluations.models import Answer, EvaluationStatus, Override
-from evaluations.services import lifecycle, scoring
+from evaluations.services import decisions, lifecycle, scoring
 from questionnaires.models import Question
 from tests.evaluations.builders import make_evaluation, make_version
 from tests.providers.factories import ProviderFactory
@@ -184,6 +184,8 @@ def test_cancelling_and_deciding_deliver_the_evaluations_scorecards(
     crm = SyncingClient(admin_client)
     crm.pull()
     lifecycle.change_status(decided, user=None, status=EvaluationStatus.SCORING)
-    lifecycle.decide(decided, user=None, candidate=decided_candidates["Alpha"], rationale="Best")
+    decisions.decide(
+        decided, user=None, award={"all": decided_candidates["Alpha"].pk}, rationale="Best"
+    )
     lifecycle.change_status(cancelled, user=None, status=EvaluationStatus.CANCELLED)
     assert crm.pull() == set(crm.rows)
