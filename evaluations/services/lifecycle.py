@@ -155,6 +155,7 @@ def change_status(evaluation: Evaluation, *, user, status: str) -> Evaluation:
     return evaluation
 
 
+@transaction.atomic
 def add_candidate(evaluation: Evaluation, *, user, provider, lots=None) -> Candidate:
     """Add ``provider``, bidding on ``lots`` (None: the default bid, ``services.bids``)."""
     # Locked: a concurrent change of the lots would leave this bid behind.
