@@ -60,9 +60,41 @@ class CoverageSerializer(StrictSerializer):
     handoff_evidence = HandoffEvidenceSerializer(many=True)
 
 
+class NotCountedSerializer(StrictSerializer):
+    candidate_id = serializers.IntegerField()
+    lot = serializers.CharField(help_text="The lot bid on (`all` without lots).")
+    reason = NamedChoiceField(
+        "NotCountedReasonEnum",
+        [
+            ("not_scored", "no scorecard for this lot yet: score the evaluation"),
+            ("disqualified", "disqualified in this lot (a failed knockout)"),
+        ],
+    )
+
+
+class EvaluationCoverageSerializer(CoverageSerializer):
+    not_counted = NotCountedSerializer(
+        many=True,
+        help_text="Bids that do not count: a capability counts only from candidates "
+        "qualified (scored, not disqualified) in the lot holding it.",
+    )
+
+
+class CoverageCombinationSerializer(CoverageSerializer):
+    award = serializers.DictField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="With lots: the award (lot code -> candidate id) this combination is; "
+        "each lot's capabilities count from its winner only. Null without lots.",
+    )
+
+
 class CoverageCombinationsSerializer(StrictSerializer):
     max_size = serializers.IntegerField()
     total_combinations = serializers.IntegerField()
     examined = serializers.IntegerField()
     truncated = serializers.BooleanField(help_text="The search stopped before trying them all.")
-    results = CoverageSerializer(many=True, help_text="Gap-free combinations, best first.")
+    results = CoverageCombinationSerializer(
+        many=True, help_text="Gap-free combinations (with lots: awards), best first."
+    )
+    not_counted = NotCountedSerializer(many=True)

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from config.serializers import StrictModelSerializer, StrictSerializer
-from evaluations.api.serializers_coverage import CoverageSerializer
+from evaluations.api.serializers_coverage import EvaluationCoverageSerializer
 from evaluations.api.serializers_scorecards import RedFlagSerializer
 from evaluations.models import Report
 from evaluations.services import reports as report_service
@@ -197,7 +197,7 @@ class ReportContentSerializer(StrictSerializer):
     questions = ReportQuestionSerializer(many=True, help_text="Applicable questions.")
     disagreement = ReportAgreementSerializer()
     sensitivity = SensitivitySerializer()
-    coverage = CoverageSerializer()
+    coverage = EvaluationCoverageSerializer()
     needs_assessment = NeedsSnapshotSerializer(allow_null=True)
     summary = serializers.CharField()
     summary_points = serializers.ListField(child=serializers.CharField())

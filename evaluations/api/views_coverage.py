@@ -42,16 +42,18 @@ class EvaluationCoverageViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
     checked against the candidates' offerings (docs/reports.md)."""
 
     queryset = Evaluation.objects.all()
-    serializer_class = s.CoverageSerializer
+    serializer_class = s.EvaluationCoverageSerializer
     operation_id_prefix = "evaluations"
     pagination_class = None
     filter_backends = []
 
-    @extend_schema(parameters=[CANDIDATES_PARAMETER], responses=s.CoverageSerializer)
+    @extend_schema(parameters=[CANDIDATES_PARAMETER], responses=s.EvaluationCoverageSerializer)
     @action(detail=True, methods=["get"])
     def coverage(self, request, pk=None):
         """Gaps, partner-only capabilities, overlaps and vCISO/MSSP hand-off risk of the
-        candidates together (from their providers' offerings and latest scorecards)."""
+        candidates together (from their providers' offerings and latest scorecards). A
+        candidate counts only in the lots it is qualified in: it bids there, is scored
+        and is not disqualified; `not_counted` lists the other bids."""
         refuse_unknown_parameters(request, ("candidates",))
         evaluation = self.get_object()
         ids = coverage_service.parse_candidate_ids(request.query_params.get("candidates"))
@@ -84,7 +86,9 @@ class EvaluationCoverageViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
     )
     def coverage_combinations(self, request, pk=None):
         """The best combinations of candidates that leave no capability uncovered: fewest
-        firms, then fewest partner-only capabilities, no hand-off risk, fewest overlaps."""
+        firms, then fewest partner-only capabilities, no hand-off risk, fewest overlaps.
+        With lots, each combination is an award (every lot to one candidate qualified
+        in it) and a lot's capabilities count from its winner only."""
         refuse_unknown_parameters(request, ("candidates", "max_size", "max_results"))
         evaluation = self.get_object()
         ids = coverage_service.parse_candidate_ids(request.query_params.get("candidates"))

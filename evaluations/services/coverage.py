@@ -29,6 +29,8 @@ from evaluations.engine.coverage import (
     analyze_coverage,
     find_complete_combinations,
 )
+from evaluations.engine.coverage_lots import QualifiedLot, award_combinations, counted_candidates
+from evaluations.engine.lot_scoring import IMPLICIT_LOT
 from evaluations.engine.scorecard_details import question_rows
 from evaluations.models import Evaluation, Scorecard
 from providers.models import Capability, CapabilityOffering
@@ -36,6 +38,7 @@ from providers.vocabulary import RedFlagTag, ServiceModel
 from questionnaires.models import Question
 
 HANDOFF_THRESHOLD = 0.5
+MAX_COMBINATIONS = 5_000  # assignments or combinations tried before `truncated`
 MAX_CANDIDATE_FILTER = 50
 CANDIDATE_IDS_PATTERN = rf"[1-9][0-9]{{0,17}}(,[1-9][0-9]{{0,17}}){{0,{MAX_CANDIDATE_FILTER - 1}}}"
 CANDIDATE_IDS_RE = re.compile(CANDIDATE_IDS_PATTERN, re.ASCII)
@@ -46,7 +49,11 @@ _SECURITY_SIDES = (ServiceModel.VCISO, ServiceModel.MSSP)
 class CoverageInputs:
     required_models: tuple[str, ...]
     catalog: tuple[Capability, ...]
-    candidates: tuple[Candidate, ...]
+    candidates: tuple[Candidate, ...]  # every candidate asked about, unrestricted
+    lots: tuple[QualifiedLot, ...]  # the implicit lot `all` without lots
+    has_lots: bool
+    counted: tuple[Candidate, ...]  # restricted to the lots each is qualified in
+    not_counted: tuple[dict, ...]  # {candidate_id, lot, reason} per bid that does not count
     documented: frozenset[int]  # candidates whose scorecards define the hand-off
     evidence: tuple[dict, ...]  # {candidate_id, question, x} per applicable hand-off question
 
@@ -71,21 +78,24 @@ def _catalog() -> tuple[Capability, ...]:
     return tuple(Capability.objects.order_by("position", "code"))
 
 
-def _handoff(evaluation: Evaluation, candidate_ids: Iterable[int]):
-    tagged = {
+def _handoff_tagged(evaluation: Evaluation) -> set[str]:
+    return {
         code
         for code, tags in Question.objects.filter(
             version_id=evaluation.questionnaire_version_id
         ).values_list("code", "tags")
         if RedFlagTag.HANDOFF.value in (tags or [])
     }
-    if not tagged:
-        return frozenset(), ()
-    documented, evidence = set(), []
-    cards = Scorecard.objects.filter(
-        evaluation=evaluation, is_latest=True, candidate_id__in=list(candidate_ids)
-    ).values_list("candidate_id", "details")
-    for candidate_id, details in sorted(cards, key=lambda row: row[0]):
+
+
+def _handoff(cards, tagged: set[str], security_lots: set[str] | None):
+    """Documented candidates and the evidence, from the scorecards of the lots that
+    hold vCISO or MSSP (every scorecard without lots). A candidate with several
+    such scorecards must define the hand-off in each."""
+    documented, weak, evidence = set(), set(), []
+    for candidate_id, lot, _, details in cards:
+        if security_lots is not None and lot not in security_lots:
+            continue
         applicable = [q for q in question_rows(details) if q["code"] in tagged]
         for question in applicable:
             evidence.append(
@@ -93,7 +103,32 @@ def _handoff(evaluation: Evaluation, candidate_ids: Iterable[int]):
             )
         if applicable and all(q["answered"] and q["x"] >= HANDOFF_THRESHOLD for q in applicable):
             documented.add(candidate_id)
-    return frozenset(documented), tuple(evidence)
+        else:
+            weak.add(candidate_id)
+    return frozenset(documented - weak), tuple(evidence)
+
+
+def _qualification(evaluation: Evaluation, rows, cards):
+    """Who is qualified in which lot (bids there, scored, not disqualified), and why
+    each other bid does not count."""
+    state = {(candidate_id, lot): disqualified for candidate_id, lot, disqualified, _ in cards}
+    lots = evaluation.lots or [
+        {"code": IMPLICIT_LOT, "service_models": list(evaluation.required_service_models)}
+    ]
+    qualified, not_counted = {lot["code"]: [] for lot in lots}, []
+    for row in rows:
+        for code in row.lots if evaluation.lots else [IMPLICIT_LOT]:
+            disqualified = state.get((row.pk, code))
+            if disqualified is False:
+                qualified[code].append(row.pk)
+            else:
+                reason = "not_scored" if disqualified is None else "disqualified"
+                not_counted.append({"candidate_id": row.pk, "lot": code, "reason": reason})
+    lots = tuple(
+        QualifiedLot(lot["code"], frozenset(lot["service_models"]), tuple(qualified[lot["code"]]))
+        for lot in lots
+    )
+    return lots, tuple(not_counted)
 
 
 def load_inputs(evaluation: Evaluation, candidate_ids: Sequence[int] | None = None):
@@ -123,11 +158,31 @@ def load_inputs(evaluation: Evaluation, candidate_ids: Sequence[int] | None = No
         )
         for row in rows
     )
-    documented, evidence = _handoff(evaluation, [row.pk for row in rows])
+    cards = sorted(
+        Scorecard.objects.filter(
+            evaluation=evaluation, is_latest=True, candidate_id__in=[row.pk for row in rows]
+        ).values_list("candidate_id", "lot", "disqualified", "details"),
+        key=lambda card: (card[0], card[1]),
+    )
+    lots, not_counted = _qualification(evaluation, rows, cards)
+    catalog = _catalog()
+    security_lots = None
+    if evaluation.lots:
+        security_lots = {lot.code for lot in lots if lot.service_models & set(_SECURITY_SIDES)}
+    tagged = _handoff_tagged(evaluation)
+    documented, evidence = _handoff(cards, tagged, security_lots) if tagged else (frozenset(), ())
+    if evaluation.lots:
+        counted = counted_candidates(candidates, lots, catalog)
+    else:
+        counted = tuple(c for c in candidates if c.id in lots[0].qualified)
     return CoverageInputs(
         required_models=tuple(evaluation.required_service_models),
-        catalog=_catalog(),
+        catalog=catalog,
         candidates=candidates,
+        lots=lots,
+        has_lots=bool(evaluation.lots),
+        counted=counted,
+        not_counted=not_counted,
         documented=documented,
         evidence=evidence,
     )
@@ -148,40 +203,48 @@ def handoff_defined(inputs: CoverageInputs, mix: Iterable[Candidate]) -> bool:
     return bool(involved) and all(c.id in inputs.documented for c in involved)
 
 
-def _with_handoff(inputs: CoverageInputs, result_dict: dict, mix: Iterable[Candidate]) -> dict:
+def _with_handoff(inputs: CoverageInputs, result_dict: dict, mix: Sequence[Candidate]) -> dict:
     ids = {c.id for c in mix}
     return {
         **result_dict,
-        "handoff_defined": handoff_defined(inputs, [c for c in inputs.candidates if c.id in ids]),
+        "handoff_defined": handoff_defined(inputs, mix),
         "handoff_evidence": [e for e in inputs.evidence if e["candidate_id"] in ids],
     }
 
 
+def _not_counted(inputs: CoverageInputs, ids: set[int] | None = None) -> list[dict]:
+    return [row for row in inputs.not_counted if ids is None or row["candidate_id"] in ids]
+
+
 def coverage(inputs: CoverageInputs) -> dict:
-    """Gaps, partner-only, overlaps and hand-off risk of all ``inputs.candidates`` together."""
-    defined = handoff_defined(inputs, inputs.candidates)
+    """Gaps, partner-only, overlaps and hand-off risk of the counted candidates
+    together (each only in the lots it is qualified in)."""
+    defined = handoff_defined(inputs, inputs.counted)
     result = analyze_coverage(
-        inputs.required_models, inputs.catalog, inputs.candidates, handoff_defined=defined
+        inputs.required_models, inputs.catalog, inputs.counted, handoff_defined=defined
     )
-    return _with_handoff(inputs, result.to_dict(), inputs.candidates)
+    body = _with_handoff(inputs, result.to_dict(), inputs.counted)
+    return {**body, "not_counted": _not_counted(inputs)}
 
 
 def combinations(inputs: CoverageInputs, *, max_size: int, max_results: int) -> dict:
-    """The best gap-free combinations, with the hand-off decided per combination.
-
-    The engine orders combinations with one hand-off flag for all of them; here
-    each combination gets its own (``handoff_defined``), and the first
-    ``MAX_RESULTS_LIMIT`` are re-ordered by the engine's documented key.
-    """
+    """The best gap-free combinations, with the hand-off decided per combination;
+    with lots, the best gap-free awards (``coverage_lots.award_combinations``)."""
+    if inputs.has_lots:
+        return _award_combinations(inputs, max_size=max_size, max_results=max_results)
+    # The engine orders combinations with one hand-off flag for all of them; here
+    # each combination gets its own, and the first MAX_RESULTS_LIMIT are re-ordered
+    # by the engine's documented key.
     search = find_complete_combinations(
         inputs.required_models,
         inputs.catalog,
-        inputs.candidates,
+        inputs.counted,
         max_size=max_size,
+        max_combinations=MAX_COMBINATIONS,
         max_results=MAX_RESULTS_LIMIT,
     )
-    position = {c.id: i for i, c in enumerate(inputs.candidates)}
-    by_id = {c.id: c for c in inputs.candidates}
+    position = {c.id: i for i, c in enumerate(inputs.counted)}
+    by_id = {c.id: c for c in inputs.counted}
     ranked = []
     for result in search.results:
         mix = [by_id[i] for i in result.candidate_ids]
@@ -200,6 +263,33 @@ def combinations(inputs: CoverageInputs, *, max_size: int, max_results: int) -> 
     ranked.sort(key=lambda item: item[0])
     body = search.to_dict()
     body["results"] = [
-        _with_handoff(inputs, result.to_dict(), mix) for _, result, mix in ranked[:max_results]
+        {**_with_handoff(inputs, result.to_dict(), mix), "award": None}
+        for _, result, mix in ranked[:max_results]
     ]
+    body["not_counted"] = _not_counted(inputs)
     return body
+
+
+def _award_combinations(inputs: CoverageInputs, *, max_size: int, max_results: int) -> dict:
+    search = award_combinations(
+        inputs.required_models,
+        inputs.catalog,
+        inputs.candidates,
+        inputs.lots,
+        max_size=max_size,
+        max_combinations=MAX_COMBINATIONS,
+        max_results=max_results,
+        handoff_defined=lambda mix: handoff_defined(inputs, mix),
+    )
+    results = [
+        {**_with_handoff(inputs, item.result.to_dict(), item.mix), "award": dict(item.award)}
+        for item in search.results
+    ]
+    return {
+        "max_size": max_size,
+        "total_combinations": search.total_combinations,
+        "examined": search.examined,
+        "truncated": search.truncated,
+        "results": results,
+        "not_counted": _not_counted(inputs),
+    }
