@@ -33,10 +33,20 @@ class PacksField(serializers.ManyRelatedField):
         return list(iterable)
 
     def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
         # Before the ids are looked up one by one.
-        if isinstance(data, list) and len(data) > MAX_PACKS:
+        if len(data) > MAX_PACKS:
             raise serializers.ValidationError(f"At most {MAX_PACKS} packs.")
-        return super().to_internal_value(data)
+        versions, errors = [], {}
+        for index, item in enumerate(data):
+            try:
+                versions.append(self.child_relation.to_internal_value(item))
+            except serializers.ValidationError as exc:
+                errors[index] = exc.detail  # named `packs[index]` in the problem
+        if errors:
+            raise serializers.ValidationError(errors)
+        return versions
 
 
 def packs_field(**kwargs) -> PacksField:
