@@ -3,6 +3,7 @@
 import pytest
 
 from evaluations.models import Answer
+from evaluations.reports.summary import coverage_points
 from evaluations.services import scoring
 from tests.evaluations.builders import make_evaluation, make_version
 from tests.evaluations.test_coverage_api import all_of, provider, url
@@ -135,3 +136,80 @@ class TestOnlyQualifiedBidsCount:
             assert result["candidate_ids"] == sorted(result["award"].values())
         single = admin_client.get(url(evaluation, "combinations/"), {"max_size": 1}).json()
         assert single["results"] == []  # nobody qualified in both lots
+
+
+@pytest.mark.django_db
+class TestEveryCapabilityCoveredFollowsAwards:
+    @pytest.fixture
+    def halves(self, organization):
+        """SOC capabilities split between two firms: offered, but by no award."""
+        version = make_version(organization, KNOCKOUT_VERSION, code="halves")
+        evaluation = make_evaluation(
+            organization, version, required_service_models=["mssp", "vciso"], lots=SPLIT_LOTS
+        )
+        for name, models, offered, lots in (
+            ("HalfSoc", ["mssp"], all_of("mssp")[:2], ["soc"]),
+            ("OtherHalf", ["mssp"], all_of("mssp")[2:], ["soc"]),
+            ("Gov", ["vciso"], all_of("vciso"), ["gov"]),
+        ):
+            evaluation.candidates.create(
+                provider=provider(organization, name, models, offered), lots=lots
+            )
+            if lots == ["soc"]:
+                answer(evaluation, name, "SOC-KO", True)
+        scoring.score_evaluation(evaluation.pk)
+        ids = {c.provider.name: c.pk for c in evaluation.candidates.select_related("provider")}
+        return evaluation, ids
+
+    def test_offered_by_two_halves_is_not_complete(self, halves, admin_client):
+        evaluation, ids = halves
+        body = admin_client.get(url(evaluation)).json()
+        assert body["summary"]["gap"] == []
+        assert body["complete"] is False
+        assert body["lots"] == [
+            {
+                "lot": "soc",
+                "capabilities": all_of("mssp"),
+                "qualified": [ids["HalfSoc"], ids["OtherHalf"]],
+                "sole_cover": [],
+                "gap": [],
+            },
+            {
+                "lot": "gov",
+                "capabilities": all_of("vciso"),
+                "qualified": [ids["Gov"]],
+                "sole_cover": [ids["Gov"]],
+                "gap": [],
+            },
+        ]
+        assert coverage_points(body)[0] == (
+            "Every capability that MSSP and vCISO call for is offered, but no award covers "
+            "them all: in 1 lot (soc) no qualified candidate offers every capability on its own."
+        )
+
+    def test_one_firm_covering_the_lot_makes_it_complete(self, halves, admin_client, organization):
+        evaluation, _ = halves
+        whole = evaluation.candidates.create(
+            provider=provider(organization, "WholeSoc", ["mssp"], all_of("mssp")), lots=["soc"]
+        )
+        answer(evaluation, "WholeSoc", "SOC-KO", True)
+        scoring.score_evaluation(evaluation.pk)
+        body = admin_client.get(url(evaluation)).json()
+        assert body["complete"] is True
+        assert body["lots"][0]["sole_cover"] == [whole.pk]
+        assert coverage_points(body)[0].startswith("An award can cover every capability")
+
+    def test_without_lots_the_block_is_null(self, organization, admin_client):
+        version = make_version(organization, KNOCKOUT_VERSION, code="plain")
+        evaluation = make_evaluation(
+            organization,
+            version,
+            providers=[provider(organization, "Gov", ["vciso"], all_of("vciso"))],
+            required_service_models=["vciso"],
+        )
+        scoring.score_evaluation(evaluation.pk)
+        body = admin_client.get(url(evaluation)).json()
+        assert body["lots"] is None and body["complete"] is True
+        assert coverage_points(body)[0] == (
+            "Together the candidates cover every capability that vCISO call for."
+        )
