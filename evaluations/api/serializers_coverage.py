@@ -72,7 +72,32 @@ class NotCountedSerializer(StrictSerializer):
     )
 
 
+class LotCoverageSerializer(StrictSerializer):
+    lot = serializers.CharField()
+    capabilities = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of the capabilities this lot holds."
+    )
+    qualified = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Candidates that bid here, are scored and not disqualified here.",
+    )
+    sole_cover = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Qualified candidates offering every capability of the lot on their own "
+        "(themselves or through a partner): the winners that leave the lot without a gap.",
+    )
+    gap = serializers.ListField(
+        child=serializers.CharField(), help_text="Capabilities no qualified candidate offers."
+    )
+
+
 class EvaluationCoverageSerializer(CoverageSerializer):
+    lots = LotCoverageSerializer(
+        many=True,
+        allow_null=True,
+        help_text="With lots, lot by lot; `complete` is then true only when every lot has a "
+        "sole cover, i.e. some award leaves no gap. Null without lots.",
+    )
     not_counted = NotCountedSerializer(
         many=True,
         help_text="Bids that do not count: a capability counts only from candidates "

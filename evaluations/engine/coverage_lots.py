@@ -81,6 +81,35 @@ def counted_candidates(
     return tuple(out)
 
 
+def lot_coverage(
+    candidates: Sequence[Candidate], lots: Sequence[QualifiedLot], catalog: Sequence[CapabilityLike]
+) -> list[dict]:
+    """Per lot: its capabilities, the qualified bidders, and which of them offer
+    every capability of the lot alone (``sole_cover``: in-house or through a
+    partner). A gap-free award exists exactly when every lot has one, since each
+    lot's capabilities come from its winner only."""
+    by_id = {c.id: c for c in candidates}
+    out = []
+    for lot in lots:
+        models = {ServiceModel(m) for m in lot.service_models}
+        codes = [c.code for c in catalog if ServiceModel(c.service_model) in models]
+        bidders = [by_id[i] for i in lot.qualified if i in by_id]
+        offered = {
+            c.id: {o.capability_code for o in restricted(c, models, catalog).offerings}
+            for c in bidders
+        }
+        out.append(
+            {
+                "lot": lot.code,
+                "capabilities": codes,
+                "qualified": [c.id for c in bidders],
+                "sole_cover": [c.id for c in bidders if offered[c.id] >= set(codes)],
+                "gap": [code for code in codes if not any(code in o for o in offered.values())],
+            }
+        )
+    return out
+
+
 def award_combinations(
     required_models: Iterable[str],
     catalog: Sequence[CapabilityLike],

@@ -107,7 +107,7 @@ def _flags(candidates: list[dict]) -> list[str]:
     return [f"Red flags: {'; '.join(parts)}."]
 
 
-def _coverage(coverage: dict) -> list[str]:
+def coverage_points(coverage: dict) -> list[str]:
     if not coverage["required_models"]:
         return ["The evaluation names no required service models, so coverage was not checked."]
     summary = coverage["summary"]
@@ -116,8 +116,19 @@ def _coverage(coverage: dict) -> list[str]:
         gaps = summary["gap"]
         out = [
             f"{_count(len(gaps), 'capability', 'capabilities')} that {models} call for "
-            f"{'is' if len(gaps) == 1 else 'are'} offered by no candidate: {', '.join(gaps)}."
+            f"{'is' if len(gaps) == 1 else 'are'} offered by no qualified candidate: "
+            f"{', '.join(gaps)}."
         ]
+    elif coverage.get("lots") and not coverage["complete"]:
+        # Every capability is offered by someone qualified, but a lot goes to one firm.
+        short = [lot["lot"] for lot in coverage["lots"] if not lot["sole_cover"]]
+        out = [
+            f"Every capability that {models} call for is offered, but no award covers them "
+            f"all: in {_count(len(short), 'lot', 'lots')} ({', '.join(short)}) no qualified "
+            "candidate offers every capability on its own."
+        ]
+    elif coverage.get("lots"):
+        out = [f"An award can cover every capability that {models} call for."]
     else:
         out = [f"Together the candidates cover every capability that {models} call for."]
     partner_only = summary["partner_only"]
@@ -173,7 +184,7 @@ def summary_points(snapshot: dict) -> list[str]:
         *_disqualified(candidates),
         *_sensitivity(snapshot["sensitivity"]),
         *_flags(candidates),
-        *_coverage(snapshot["coverage"]),
+        *coverage_points(snapshot["coverage"]),
         *_agreement(snapshot["disagreement"]),
         *_needs(snapshot["needs_assessment"]),
     ]

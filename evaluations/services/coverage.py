@@ -29,7 +29,12 @@ from evaluations.engine.coverage import (
     analyze_coverage,
     find_complete_combinations,
 )
-from evaluations.engine.coverage_lots import QualifiedLot, award_combinations, counted_candidates
+from evaluations.engine.coverage_lots import (
+    QualifiedLot,
+    award_combinations,
+    counted_candidates,
+    lot_coverage,
+)
 from evaluations.engine.lot_scoring import IMPLICIT_LOT
 from evaluations.engine.scorecard_details import question_rows
 from evaluations.models import Evaluation, Scorecard
@@ -222,7 +227,12 @@ def coverage(inputs: CoverageInputs) -> dict:
         inputs.required_models, inputs.catalog, inputs.counted, handoff_defined=defined
     )
     body = _with_handoff(inputs, result.to_dict(), inputs.counted)
-    return {**body, "not_counted": _not_counted(inputs)}
+    lots = None
+    if inputs.has_lots:
+        # "Every capability covered" follows awards: some award must cover them all.
+        lots = lot_coverage(inputs.candidates, inputs.lots, inputs.catalog)
+        body["complete"] = bool(inputs.required_models) and all(lot["sole_cover"] for lot in lots)
+    return {**body, "lots": lots, "not_counted": _not_counted(inputs)}
 
 
 def combinations(inputs: CoverageInputs, *, max_size: int, max_results: int) -> dict:

@@ -1,4 +1,4 @@
-"""The v2 worked example (docs: v2-example.md), every figure asserted."""
+"""The v2 worked example of docs/scoring.md, every figure asserted."""
 
 from decimal import Decimal
 from fractions import Fraction
