@@ -5,7 +5,9 @@ from rest_framework import serializers
 from accounts.tenancy import TenantModelSerializer
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.api import serializers_sourcing as sourcing
+from evaluations.api.serializers_packs import packs_field
 from evaluations.models import AuditEvent, Candidate, Evaluation, EvaluatorAssignment
+from evaluations.services import packs as packs_service
 from needs import services as needs
 from providers.api.fields import EnumChoiceField
 
@@ -52,6 +54,7 @@ class EvaluationSerializer(TenantModelSerializer):
         required=False,
         help_text="Question codes left out of scoring.",
     )
+    packs = packs_field()
     lots = sourcing.lots_field()
     currency = sourcing.currency_field()
     horizon_months = sourcing.horizon_field()
@@ -66,6 +69,7 @@ class EvaluationSerializer(TenantModelSerializer):
             "name",
             "description",
             "questionnaire_version",
+            "packs",
             "industry",
             "employee_count",
             "required_service_models",
@@ -140,24 +144,27 @@ class EvaluationSerializer(TenantModelSerializer):
         )
         if version is None:
             return attrs
+        if "packs" in attrs:
+            pinned = [version.pk, *(pack.pk for pack in attrs["packs"])]
+        else:
+            current = packs_service.pack_version_ids(self.instance) if self.instance else []
+            pinned = [version.pk, *current]
         errors = {}
-        # Checked against the version that will be pinned, also when only the
-        # version changes: stale codes would make the evaluation unscorable.
+        # Checked against the versions that will be pinned, also when only they
+        # change: stale codes would make the evaluation unscorable.
         weights = attrs.get("section_weights", getattr(self.instance, "section_weights", None))
         if weights is not None:
             if len(weights) > MAX_SECTION_WEIGHTS:
                 errors["section_weights"] = [f"At most {MAX_SECTION_WEIGHTS} entries."]
             else:
-                codes = set(version.sections.values_list("code", flat=True))
-                unknown = sorted(set(weights) - codes)
+                unknown = sorted(set(weights) - packs_service.section_codes(pinned))
                 if unknown:
                     errors["section_weights"] = [f"Unknown section codes: {', '.join(unknown)}."]
         excluded = attrs.get(
             "excluded_questions", getattr(self.instance, "excluded_questions", None)
         )
         if excluded:
-            codes = set(version.questions.values_list("code", flat=True))
-            unknown = sorted(set(excluded) - codes)
+            unknown = sorted(set(excluded) - packs_service.question_codes(pinned))
             if unknown:
                 errors["excluded_questions"] = [f"Unknown question codes: {', '.join(unknown)}."]
         if errors:

@@ -38,6 +38,13 @@ class ReportRequestSerializer(StrictSerializer):
 # ---------------------------------------------------------------- content
 
 
+class ReportPackSerializer(StrictSerializer):
+    version = serializers.IntegerField(help_text="The pack version's id.")
+    code = serializers.CharField(help_text="The pack questionnaire's code.")
+    name = serializers.CharField()
+    number = serializers.IntegerField(help_text="The version's number.")
+
+
 class ReportEvaluationSerializer(StrictSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -51,6 +58,12 @@ class ReportEvaluationSerializer(StrictSerializer):
     questionnaire_code = serializers.CharField()
     questionnaire_name = serializers.CharField()
     questionnaire_number = serializers.IntegerField()
+    packs = ReportPackSerializer(
+        many=True,
+        required=False,
+        help_text="The pack versions scored after the questionnaire, in order (absent from "
+        "reports built before packs).",
+    )
     needs_assessment = serializers.IntegerField(allow_null=True)
 
 

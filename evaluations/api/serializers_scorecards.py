@@ -122,6 +122,12 @@ class ScorecardDetailSerializer(ScorecardSerializer):
     effective_section_weights = serializers.DictField(
         child=serializers.FloatField(), read_only=True
     )
+    pack_versions = serializers.ListField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="Ids of the pack versions scored after `questionnaire_version`, in order; "
+        "empty without packs.",
+    )
     sections = serializers.SerializerMethodField()
     questions = serializers.SerializerMethodField()
 
@@ -131,6 +137,7 @@ class ScorecardDetailSerializer(ScorecardSerializer):
             "input_hash",
             "engine_version",
             "questionnaire_version",
+            "pack_versions",
             "aggregation",
             "effective_section_weights",
             "sections",

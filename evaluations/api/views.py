@@ -47,13 +47,15 @@ class AuditEventFilter(django_filters.FilterSet):
 
 
 class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, TenantModelViewSet):
-    """Evaluations of candidate providers against a pinned questionnaire version.
+    """Evaluations of candidate providers against a pinned questionnaire version and packs.
 
     Admins create and manage them; the lead (an admin) decides and overrides.
     Reads carry an `ETag`; `PATCH` requires `If-Match` (428 without, 412 when stale).
     """
 
-    queryset = Evaluation.objects.select_related("questionnaire_version")
+    queryset = Evaluation.objects.select_related("questionnaire_version").prefetch_related(
+        "pack_links"
+    )
     serializer_class = s.EvaluationSerializer
     operation_id_prefix = "evaluations"
     extra_error_codes = (409,)

@@ -4,6 +4,7 @@ from evaluations.models.evaluation import (
     Candidate,
     ConflictStatus,
     Evaluation,
+    EvaluationPack,
     EvaluationStatus,
     EvaluatorAssignment,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "Candidate",
     "ConflictStatus",
     "Evaluation",
+    "EvaluationPack",
     "EvaluationStatus",
     "EvaluatorAssignment",
     "Override",

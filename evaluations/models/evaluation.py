@@ -1,4 +1,4 @@
-"""An evaluation: candidates vetted against one pinned questionnaire version."""
+"""An evaluation: candidates vetted against a pinned questionnaire version and its packs."""
 
 from decimal import Decimal
 
@@ -93,6 +93,33 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class EvaluationPack(models.Model):
+    """A pack version pinned by an evaluation: its sections and questions follow the
+    base version's, packs in ``position`` order (``evaluations.services.packs``)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="pack_links")
+    version = models.ForeignKey(
+        "questionnaires.QuestionnaireVersion",
+        on_delete=models.PROTECT,
+        related_name="evaluation_packs",
+    )
+    position = models.PositiveSmallIntegerField()
+
+    tenant_path = "evaluation__organization"
+
+    class Meta:
+        ordering = ["evaluation_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "version"], name="uniq_evaluation_pack"),
+            models.UniqueConstraint(
+                fields=["evaluation", "position"], name="uniq_evaluation_pack_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"pack {self.version_id} of {self.evaluation_id}"
 
 
 def implicit_bid() -> list[str]:

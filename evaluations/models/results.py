@@ -49,7 +49,7 @@ class Scorecard(models.Model):
     """One versioned scorecard of a candidate in one lot: its numbers never change.
 
     ``input_hash`` covers everything that affects this candidate's numbers
-    (questionnaire version, settings, answers, ratings, overrides, engine
+    (questionnaire version and packs, settings, answers, ratings, overrides, engine
     version). Rescoring with the same hash as the latest version creates
     nothing. ``is_latest`` and ``rank`` depend on later versions and on the
     other candidates: they are stored and rewritten (moving ``updated_at``, so
@@ -79,6 +79,12 @@ class Scorecard(models.Model):
     engine_version = models.CharField(max_length=10)
     questionnaire_version = models.ForeignKey(
         "questionnaires.QuestionnaireVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    pack_versions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of the pack versions scored after the base version, in order; "
+        "empty without packs.",
     )
     aggregation = models.CharField(max_length=8)
     effective_section_weights = models.JSONField()

@@ -77,6 +77,11 @@ def _summary(sheet, snapshot, report):
                 "Questionnaire",
                 f"{evaluation['questionnaire_code']} v{evaluation['questionnaire_number']}",
             ],
+            [
+                "Packs",
+                ", ".join(f"{p['code']} v{p['number']}" for p in evaluation.get("packs", []))
+                or "none",
+            ],
             ["Seed", snapshot["settings"]["seed"]],
             ["Trials", snapshot["settings"]["trials"]],
             ["Spread", snapshot["settings"]["spread"]],

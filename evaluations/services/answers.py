@@ -9,6 +9,7 @@ from evaluations.engine.answer_values import answer_error
 from evaluations.models import Answer, EvaluationStatus
 from evaluations.services.audit import Change, record
 from evaluations.services.lifecycle import require_status
+from evaluations.services.packs import pinned_questions
 
 MAX_ITEMS = 1000
 
@@ -36,7 +37,7 @@ def upsert_answers(evaluation, *, user, items: list[dict]) -> dict:
     if len(items) > MAX_ITEMS:
         raise ValidationError([f"At most {MAX_ITEMS} answers per request."])
     candidates = {c.pk: c for c in evaluation.candidates.all()}
-    questions = {q.code: q for q in evaluation.questionnaire_version.questions.all()}
+    questions = {q.code: q for q in pinned_questions(evaluation)}
     documents = _document_ids_by_provider({c.provider_id for c in candidates.values()})
 
     errors: dict[int, dict] = {}

@@ -18,8 +18,8 @@ from evaluations.engine.pricing import ProposalInput, UnitPrice
 from evaluations.engine.scorecard_details import exact_overall, question_rows
 from evaluations.engine.scoring import RED_FLAG_BELOW
 from evaluations.models import Evaluation, Proposal, Scorecard
+from evaluations.services.packs import pinned_questions
 from evaluations.services.scoring import lot_inputs
-from questionnaires.models import Question
 
 DEFAULT_K = 5
 
@@ -39,9 +39,7 @@ def evaluation_lots(evaluation: Evaluation) -> list[LotInput]:
 
 
 def _handoff_codes(evaluation: Evaluation) -> set[str]:
-    rows = Question.objects.filter(version_id=evaluation.questionnaire_version_id).values_list(
-        "code", "tags"
-    )
+    rows = pinned_questions(evaluation).values_list("code", "tags")
     return {code for code, tags in rows if HANDOFF_TAG in (tags or [])}
 
 

@@ -38,9 +38,9 @@ from evaluations.engine.coverage_lots import (
 from evaluations.engine.lot_scoring import IMPLICIT_LOT
 from evaluations.engine.scorecard_details import question_rows
 from evaluations.models import Evaluation, Scorecard
+from evaluations.services.packs import pinned_questions
 from providers.models import Capability, CapabilityOffering
 from providers.vocabulary import RedFlagTag, ServiceModel
-from questionnaires.models import Question
 
 HANDOFF_THRESHOLD = 0.5
 MAX_COMBINATIONS = 5_000  # assignments or combinations tried before `truncated`
@@ -86,9 +86,7 @@ def _catalog() -> tuple[Capability, ...]:
 def _handoff_tagged(evaluation: Evaluation) -> set[str]:
     return {
         code
-        for code, tags in Question.objects.filter(
-            version_id=evaluation.questionnaire_version_id
-        ).values_list("code", "tags")
+        for code, tags in pinned_questions(evaluation).values_list("code", "tags")
         if RedFlagTag.HANDOFF.value in (tags or [])
     }
 

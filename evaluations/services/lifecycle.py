@@ -10,6 +10,7 @@ Status rules (what may change when):
 | decided    | no                 | no                    | no      | no      | no        |
 | cancelled  | no                 | no                    | no      | no      | no        |
 
+The packs change with the version: in draft only (``evaluations.services.packs``).
 Sourcing (lots, currency, horizon, quantities; bids and proposals) follows the
 candidates column; the price weight, like the section weights, may also change
 while scoring. Their rules are in ``evaluations.services.sourcing``.
@@ -32,7 +33,7 @@ from evaluations.models import (
     EvaluationStatus,
     EvaluatorAssignment,
 )
-from evaluations.services import bids, proposals, ranks, sourcing
+from evaluations.services import bids, packs, proposals, ranks, sourcing
 from evaluations.services.audit import Change, record
 from evaluations.services.status import require_status
 from integrations import events
@@ -81,7 +82,13 @@ def _check_lead(membership, organization):
 
 @transaction.atomic
 def create_evaluation(*, organization, user, lead, data: dict) -> Evaluation:
-    _check_version(data["questionnaire_version"])
+    """Create an evaluation; ``data["packs"]`` (optional) lists its pack versions in order."""
+    data = dict(data)
+    pack_versions = data.pop("packs", [])
+    base = data["questionnaire_version"]
+    _check_version(base)
+    packs.check_packs(pack_versions, base=base, organization=organization)
+    packs.check_clashes(base.pk, [version.pk for version in pack_versions])
     _check_lead(lead, organization)
     sourcing.check_settings(None, data)
     evaluation = Evaluation.objects.create(
@@ -90,6 +97,7 @@ def create_evaluation(*, organization, user, lead, data: dict) -> Evaluation:
         created_by=stored_user(user),
         **data,
     )
+    packs.set_packs(evaluation, pack_versions)
     record(evaluation, user, [Change("evaluation.created", new={"name": evaluation.name})])
     return evaluation
 
@@ -105,17 +113,18 @@ def update_evaluation(evaluation: Evaluation, *, user, data: dict) -> Evaluation
             "While scoring only weights, exclusions, aggregation and the price weight may "
             f"change (not {fields})."
         )
-    if "questionnaire_version" in data and data["questionnaire_version"] != (
+    new_base = "questionnaire_version" in data and data["questionnaire_version"] != (
         evaluation.questionnaire_version
-    ):
+    )
+    if new_base:
         require_status(evaluation, {S.DRAFT}, "Changing the questionnaire version")
         _check_version(data["questionnaire_version"])
         if evaluation.candidates.filter(answers__isnull=False).exists():
             raise Conflict("Answers exist for the pinned version; start a new evaluation.")
+    changes = _change_packs(evaluation, data, new_base=new_base)
     if "lead" in data:
         _check_lead(data["lead"], evaluation.organization)
     rebids = sourcing.check_settings(evaluation, data)
-    changes = []
     for field, value in data.items():
         old = getattr(evaluation, field)
         if field in SCORING_FIELDS and old != value:
@@ -125,6 +134,25 @@ def update_evaluation(evaluation: Evaluation, *, user, data: dict) -> Evaluation
     changes += bids.apply_rebids(evaluation, rebids)
     record(evaluation, user, changes)
     return evaluation
+
+
+def _change_packs(evaluation: Evaluation, data: dict, *, new_base: bool) -> list[Change]:
+    """Check and apply a change of packs (``data["packs"]``, taken out of ``data``), and
+    check the packs kept against a new base version; the audited change, if any."""
+    base = data.get("questionnaire_version", evaluation.questionnaire_version)
+    current = packs.pack_version_ids(evaluation)
+    wanted = data.pop("packs", None)
+    if wanted is None or [version.pk for version in wanted] == current:
+        if new_base:
+            packs.check_clashes(base.pk, current)
+        return []
+    require_status(evaluation, {S.DRAFT}, "Changing the packs")
+    new = [version.pk for version in wanted]
+    packs.check_packs(wanted, base=base, organization=evaluation.organization)
+    packs.check_clashes(base.pk, new)
+    packs.check_removal(evaluation, set(current) - set(new))
+    packs.set_packs(evaluation, wanted)
+    return [Change("evaluation.packs", old=current, new=new)]
 
 
 def _as_json(value):

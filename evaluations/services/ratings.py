@@ -10,6 +10,7 @@ from config.text import is_blank
 from evaluations.models import EvaluationStatus, Override, Rating, RatingSheet
 from evaluations.services.audit import Change, record
 from evaluations.services.lifecycle import require_status
+from evaluations.services.packs import pinned_questions
 
 MAX_ITEMS = 1000
 S = EvaluationStatus
@@ -45,7 +46,7 @@ def upsert_ratings(evaluation, *, user, membership, items: list[dict]) -> dict:
     assignment = evaluator_for(evaluation, membership)
     candidates = set(evaluation.candidates.values_list("pk", flat=True))
     submitted = set(assignment.sheets.values_list("candidate_id", flat=True))
-    questions = {q.code: q for q in evaluation.questionnaire_version.questions.all()}
+    questions = {q.code: q for q in pinned_questions(evaluation)}
 
     errors: dict[int, dict] = {}
     seen = set()
@@ -154,7 +155,7 @@ def set_override(
     _require_lead(evaluation, membership)
     if candidate.evaluation_id != evaluation.pk:
         raise ValidationError({"candidate": ["Not a candidate of this evaluation."]})
-    question = evaluation.questionnaire_version.questions.filter(code=question_code).first()
+    question = pinned_questions(evaluation).filter(code=question_code).first()
     if question is None:
         raise ValidationError({"question": ["No question with this code in the pinned version."]})
     if is_blank(rationale):

@@ -16,10 +16,11 @@ from datetime import datetime
 
 from evaluations.engine.agreement import krippendorff_alpha
 from evaluations.engine.sensitivity import SensitivityCandidate, analyse_sensitivity
-from evaluations.models import Answer, Evaluation, Rating
+from evaluations.models import Answer, Evaluation, EvaluationPack, Rating
 from evaluations.reports.summary import summary_points
 from evaluations.selectors import latest_ranked
 from evaluations.services import coverage as coverage_service
+from evaluations.services.packs import pinned_questions
 from needs import services as needs_service
 from questionnaires.models import Question
 
@@ -56,8 +57,20 @@ def answer_text(question: Question | None, value) -> str:
     return text[:MAX_ANSWER_TEXT]
 
 
+def _pack(version) -> dict:
+    return {
+        "version": version.pk,
+        "code": version.questionnaire.code,
+        "name": version.name or version.questionnaire.name,
+        "number": version.number,
+    }
+
+
 def _evaluation_block(evaluation: Evaluation) -> dict:
     version = evaluation.questionnaire_version
+    links = EvaluationPack.objects.filter(evaluation=evaluation).select_related(
+        "version__questionnaire"
+    )
     return {
         "id": evaluation.pk,
         "name": evaluation.name,
@@ -71,6 +84,7 @@ def _evaluation_block(evaluation: Evaluation) -> dict:
         "questionnaire_code": version.questionnaire.code,
         "questionnaire_name": version.name or version.questionnaire.name,
         "questionnaire_number": version.number,
+        "packs": [_pack(link.version) for link in links.order_by("position")],
         "needs_assessment": evaluation.needs_assessment_id,
     }
 
@@ -198,9 +212,7 @@ def build_snapshot(
     if not ranked:
         raise ValueError("The evaluation has no scorecards to report on.")
     cards = [card for _, card in ranked]
-    questions = {
-        q.code: q for q in Question.objects.filter(version_id=evaluation.questionnaire_version_id)
-    }
+    questions = {q.code: q for q in pinned_questions(evaluation)}
     answers = {
         (candidate, code): value
         for candidate, code, value in Answer.objects.filter(

@@ -1,6 +1,7 @@
 """Scoring an evaluation: load in bulk, run the pure engine, persist lot scorecards.
 
-Reads a constant number of queries whatever the evaluation's size. Each
+Reads a constant number of queries whatever the evaluation's size. The question
+set is the pinned version's followed by its packs' (``services.packs``). Each
 candidate has one scorecard per lot it bids on (one lot, `all`, without lots);
 a lot scorecard gets a new version only when the hash of its inputs changes,
 so rescoring (or a redelivered task) with the same inputs creates nothing.
@@ -8,6 +9,7 @@ so rescoring (or a redelivered task) with the same inputs creates nothing.
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +22,7 @@ from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
 from evaluations.engine.award_types import LotInput
+from evaluations.engine.composition import compose
 from evaluations.engine.lot_scoring import IMPLICIT_LOT, LotNotScorable, lot_spec
 from evaluations.engine.ranking import competition_ranks
 from evaluations.engine.scorecard_details import stored_details
@@ -36,6 +39,7 @@ from evaluations.engine.scoring import (
     score_candidate,
 )
 from evaluations.models import Answer, Evaluation, EvaluationStatus, Override, Rating, Scorecard
+from evaluations.services.packs import pack_version_ids
 from evaluations.services.ranks import write_ranks
 from integrations import events
 from jobs import services as jobs
@@ -51,14 +55,15 @@ class ScoringInputs:
     candidates: list[CandidateInput]
     lots: list[LotInput]  # empty without lots: one implicit lot `all`
     bids: dict[int, list[str]]  # candidate id -> lot codes, in lot order
+    pack_versions: list[int]  # ids of the pack versions after the base, in order
 
 
-def _questionnaire(version_id: int) -> tuple[QuestionnaireSpec, dict[int, str]]:
-    """The engine's view of a questionnaire version and its question codes by
-    id, in two queries."""
+def _questionnaire(version_ids: list[int]) -> tuple[QuestionnaireSpec, dict[int, str]]:
+    """The engine's view of the question set of these versions (base first, then packs)
+    and its question codes by id, in two queries."""
     questions_by_section: dict[int, list[QuestionSpec]] = {}
     codes: dict[int, str] = {}
-    for q in Question.objects.filter(version_id=version_id).order_by("section_id", "order"):
+    for q in Question.objects.filter(version_id__in=version_ids).order_by("section_id", "order"):
         codes[q.pk] = q.code
         questions_by_section.setdefault(q.section_id, []).append(
             QuestionSpec(
@@ -78,21 +83,27 @@ def _questionnaire(version_id: int) -> tuple[QuestionnaireSpec, dict[int, str]]:
                 industries=q.industries,
             )
         )
-    sections = [
-        SectionSpec(
-            code=s.code,
-            title=s.title,
-            weight=s.weight,
-            questions=tuple(questions_by_section.get(s.pk, ())),
+    sections: dict[int, list[SectionSpec]] = {pk: [] for pk in version_ids}
+    for s in Section.objects.filter(version_id__in=version_ids).order_by("order"):
+        sections[s.version_id].append(
+            SectionSpec(
+                code=s.code,
+                title=s.title,
+                weight=s.weight,
+                questions=tuple(questions_by_section.get(s.pk, ())),
+            )
         )
-        for s in Section.objects.filter(version_id=version_id).order_by("order")
-    ]
-    return QuestionnaireSpec(sections=tuple(sections)), codes
+    parts = [QuestionnaireSpec(sections=tuple(sections[pk])) for pk in version_ids]
+    return compose(parts), codes
 
 
-def questionnaire_spec(version_id: int) -> QuestionnaireSpec:
-    """The engine's view of a questionnaire version, in two queries."""
-    return _questionnaire(version_id)[0]
+def questionnaire_spec(evaluation: Evaluation) -> QuestionnaireSpec:
+    """The engine's view of the evaluation's question set, in three queries."""
+    return _questionnaire(_pinned(evaluation))[0]
+
+
+def _pinned(evaluation: Evaluation) -> list[int]:
+    return [evaluation.questionnaire_version_id, *pack_version_ids(evaluation)]
 
 
 def evaluation_spec(evaluation: Evaluation) -> EvaluationSpec:
@@ -132,7 +143,7 @@ def lot_plans(
 def check_scorable(evaluation: Evaluation):
     """Raise NotScorable (with its message) when no section applies (in some lot)."""
     lot_plans(
-        questionnaire_spec(evaluation.questionnaire_version_id),
+        questionnaire_spec(evaluation),
         evaluation_spec(evaluation),
         lot_inputs(evaluation),
     )
@@ -161,7 +172,8 @@ def sorted_ratings_in_sql(ratings: QuerySet[Rating]) -> list[tuple[int, int, lis
 
 
 def load_inputs(evaluation: Evaluation) -> ScoringInputs:
-    questionnaire, codes = _questionnaire(evaluation.questionnaire_version_id)
+    pinned = _pinned(evaluation)
+    questionnaire, codes = _questionnaire(pinned)
     candidates = list(
         evaluation.candidates.order_by("pk").values_list("pk", "provider__name", "lots")
     )
@@ -201,6 +213,7 @@ def load_inputs(evaluation: Evaluation) -> ScoringInputs:
         bids={pk: [code for code in order if code in bid] for pk, _, bid in candidates}
         if lots
         else {pk: [IMPLICIT_LOT] for pk, _, _ in candidates},
+        pack_versions=pinned[1:],
         candidates=[
             CandidateInput(
                 id=pk,
@@ -215,12 +228,15 @@ def load_inputs(evaluation: Evaluation) -> ScoringInputs:
 
 
 def input_hash(
-    evaluation: Evaluation, candidate: CandidateInput, lot: LotInput | None = None
+    evaluation: Evaluation,
+    candidate: CandidateInput,
+    lot: LotInput | None = None,
+    pack_versions: Sequence[int] = (),
 ) -> str:
     """SHA-256 over everything that can change this candidate's scorecard in ``lot``.
 
-    Without lots (``lot`` None) the payload is exactly v1's, so an evaluation
-    without lots keeps its hashes, and rescoring it creates no new versions."""
+    Without lots (``lot`` None) and without packs the payload is exactly v1's, so
+    such an evaluation keeps its hashes, and rescoring it creates no new versions."""
     payload = {
         "engine": ENGINE_VERSION,
         "questionnaire_version": evaluation.questionnaire_version_id,
@@ -236,6 +252,8 @@ def input_hash(
     }
     if lot is not None:
         payload["lot"] = {"code": lot.code, "service_models": sorted(lot.service_models)}
+    if pack_versions:
+        payload["pack_versions"] = list(pack_versions)  # in order: it orders the sections
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -258,7 +276,7 @@ def score_evaluation(evaluation_id: int) -> dict:
     new_cards, superseded, kept = [], [], []
     for candidate in inputs.candidates:
         for code in inputs.bids[candidate.id]:
-            digest = input_hash(evaluation, candidate, lots.get(code))
+            digest = input_hash(evaluation, candidate, lots.get(code), inputs.pack_versions)
             current_pk, current_version, current_hash, *_ = latest.get(
                 (candidate.id, code), (None, 0, None, None, None, None)
             )
@@ -279,6 +297,7 @@ def score_evaluation(evaluation_id: int) -> dict:
                     input_hash=digest,
                     engine_version=ENGINE_VERSION,
                     questionnaire_version_id=evaluation.questionnaire_version_id,
+                    pack_versions=inputs.pack_versions,
                     aggregation=plan.aggregation,
                     effective_section_weights=plan.section_weights,
                     overall=card.overall,

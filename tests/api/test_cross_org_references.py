@@ -117,9 +117,41 @@ def _evaluation_patch(field: str) -> Sample:
     return Sample(ref=REFS[field], body=lambda _, ref: {field: ref}, object_key="evaluation_pk")
 
 
+def _pack(context) -> int:
+    return context["pack_version_pk"]
+
+
+def _from_needs(field: str, ref: Callable[[dict], int]) -> Sample:
+    """A draft from the seeded assessment, on the seeded (or the referenced) version."""
+
+    def body(context, value):
+        return {"name": "From needs", "questionnaire_version": _version(context), "packs": []} | {
+            field: [value] if field == "packs" else value
+        }
+
+    return Sample(ref=ref, body=body, object_key="needs_assessment_pk")
+
+
 SAMPLES: dict[tuple[str, str], Sample] = {
     **{("evaluations_create", f): _evaluation_create(f) for f in REFS},
     **{("evaluations_partial_update", f): _evaluation_patch(f) for f in REFS},
+    # The seeded evaluation already pins the seeded pack: the update changes nothing.
+    ("evaluations_create", "packs[]"): Sample(
+        ref=_pack,
+        body=lambda context, ref: {
+            "name": "Cross",
+            "questionnaire_version": _version(context),
+            "packs": [ref],
+        },
+    ),
+    ("evaluations_partial_update", "packs[]"): Sample(
+        ref=_pack, body=lambda _, ref: {"packs": [ref]}, object_key="evaluation_pk"
+    ),
+    ("needs_assessments_create_evaluation", "questionnaire_version"): _from_needs(
+        "questionnaire_version", _version
+    ),
+    ("needs_assessments_create_evaluation", "lead"): _from_needs("lead", _admin),
+    ("needs_assessments_create_evaluation", "packs[]"): _from_needs("packs", _pack),
     ("evaluations_decide", "candidate"): Sample(
         ref=_candidate,
         body=lambda _, ref: {"candidate": ref, "rationale": "Best fit."},

@@ -1,11 +1,16 @@
 """Isolation seeder: an evaluation with one of every child object."""
 
-from evaluations.models import Answer, Override, Proposal, Rating, RatingSheet
+from evaluations.models import Answer, EvaluationPack, Override, Proposal, Rating, RatingSheet
 from evaluations.services import scoring
 from tests.evaluations.builders import assign, make_evaluation, make_version
 from tests.factories import MembershipFactory
 from tests.providers.factories import ProviderFactory
 from tests.seeding import seeder
+
+# A pack whose codes the seeded questionnaire (the worked example) does not use.
+PACK_SECTIONS = [
+    {"code": "pack", "weight": 1, "questions": [{"code": "PK-01", "kind": "boolean"}]},
+]
 
 
 @seeder
@@ -21,6 +26,8 @@ def seed_evaluations(context):
         currency="EUR",
         quantities={"user": 25},
     )
+    pack = make_version(organization, PACK_SECTIONS, code="seeded-pack")
+    EvaluationPack.objects.create(evaluation=evaluation, version=pack, position=0)
     candidate = evaluation.candidates.get()
     questions = {q.code: q for q in version.questions.all()}
     evaluator = assign(evaluation, MembershipFactory(organization=organization, role="evaluator"))
@@ -32,6 +39,7 @@ def seed_evaluations(context):
     Override.objects.create(
         candidate=candidate, question=questions["REP-02"], score=0.5, rationale="seed"
     )
+    Answer.objects.create(candidate=candidate, question=pack.questions.get(), value=True)
     Proposal.objects.create(
         candidate=candidate,
         lots=["all"],
@@ -42,3 +50,4 @@ def seed_evaluations(context):
     )
     scoring.score_evaluation(evaluation.pk)
     context["evaluation_pk"] = evaluation.pk
+    context["pack_version_pk"] = pack.pk

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from evaluations.engine.composition import Part, Source, clashes
 from providers.vocabulary import RedFlagTag, ServiceModel
 from questionnaires.document import (
     dump_document,
@@ -98,6 +99,21 @@ def test_codes_follow_conventions(path):
 def test_question_codes_are_unique_across_all_builtins(docs):
     counts = Counter(q["code"] for doc in docs.values() for q in questions(doc))
     assert [code for code, n in counts.items() if n > 1] == []
+
+
+def test_every_pack_composes_with_the_vetting_questionnaire_and_the_others(docs):
+    """An evaluation refuses a section or question code twice in its question set, so
+    the vetting base and every pack, all together, share none."""
+    order = ["provider-vetting", *PACK_PREFIXES]
+    parts = [
+        Part(
+            Source(code, 1),
+            tuple(s["code"] for s in docs[code]["sections"]),
+            tuple(q["code"] for q in questions(docs[code])),
+        )
+        for code in order
+    ]
+    assert clashes(parts) == []
 
 
 def test_every_builtin_explains_itself(docs):
