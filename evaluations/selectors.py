@@ -131,11 +131,14 @@ def flat_rows(rows) -> list[dict]:
     ]
 
 
+def rank_key(card: Scorecard) -> tuple:
+    """The ranking order of scorecards competing in one lot (docs/scoring.md)."""
+    return (card.disqualified, card.overall, card.candidate.provider.name, card.pk)
+
+
 def latest_ranked(evaluation) -> list[tuple[int, Scorecard]]:
     cards = scorecard_summaries().filter(evaluation=evaluation, is_latest=True)
-    return competition_ranked(
-        cards, lambda c: (c.disqualified, c.overall, c.candidate.provider.name, c.pk)
-    )
+    return competition_ranked(cards, rank_key)
 
 
 def visible_ratings(evaluation, principal):

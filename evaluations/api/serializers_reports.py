@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from config.serializers import StrictModelSerializer, StrictSerializer
+from evaluations.api.serializers_awards import AwardsSerializer
 from evaluations.api.serializers_coverage import EvaluationCoverageSerializer
 from evaluations.api.serializers_scorecards import RedFlagSerializer
 from evaluations.models import Report
@@ -199,17 +200,38 @@ class SensitivitySerializer(StrictSerializer):
     monte_carlo = MonteCarloSerializer(allow_null=True)
 
 
+class ReportLotSerializer(StrictSerializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    weight = serializers.FloatField()
+    service_models = serializers.ListField(child=EnumChoiceField("ServiceModelEnum"))
+    sections = ReportSectionSerializer(many=True, help_text="The lot's applicable sections.")
+    candidates = ReportCandidateSerializer(
+        many=True, help_text="The lot's bidders with their lot scorecards, in ranking order."
+    )
+    questions = ReportQuestionSerializer(many=True, help_text="The lot's applicable questions.")
+    sensitivity = SensitivitySerializer(allow_null=True, help_text="Null when nobody bids.")
+
+
 class ReportContentSerializer(StrictSerializer):
     schema_version = serializers.IntegerField()
     title = serializers.CharField()
     generated_at = serializers.DateTimeField()
     evaluation = ReportEvaluationSerializer()
     settings = ReportSettingsSerializer()
-    sections = ReportSectionSerializer(many=True)
-    candidates = ReportCandidateSerializer(many=True, help_text="In ranking order.")
-    questions = ReportQuestionSerializer(many=True, help_text="Applicable questions.")
-    disagreement = ReportAgreementSerializer()
-    sensitivity = SensitivitySerializer()
+    sections = ReportSectionSerializer(many=True, help_text="Empty with lots (see `lots`).")
+    candidates = ReportCandidateSerializer(
+        many=True, help_text="In ranking order; empty with lots (see `lots`)."
+    )
+    questions = ReportQuestionSerializer(
+        many=True, help_text="Applicable questions; empty with lots (see `lots`)."
+    )
+    disagreement = ReportAgreementSerializer(help_text="Over the whole event.")
+    sensitivity = SensitivitySerializer(allow_null=True, help_text="Null with lots.")
+    lots = ReportLotSerializer(many=True, help_text="Lot by lot, in lot order; empty without lots.")
+    awards = AwardsSerializer(
+        allow_null=True, help_text="The best awards; null in reports built before awards."
+    )
     coverage = EvaluationCoverageSerializer()
     needs_assessment = NeedsSnapshotSerializer(allow_null=True)
     summary = serializers.CharField()

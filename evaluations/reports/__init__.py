@@ -39,6 +39,14 @@ def filename(report, export_format: ExportFormat) -> str:
     return f"report-{report.pk}-{slug}.{export_format.extension}"
 
 
+def views(snapshot: dict) -> list[tuple[str, dict]]:
+    """``(lot code, view)`` pairs, each view holding ``sections``, ``candidates``,
+    ``questions`` and ``sensitivity``: the report itself as lot ``all`` without
+    lots, else each lot of ``snapshot["lots"]``."""
+    lots = snapshot.get("lots") or []
+    return [(lot["code"], lot) for lot in lots] if lots else [("all", snapshot)]
+
+
 def safe_cell(value):
     """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

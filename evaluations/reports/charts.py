@@ -65,7 +65,7 @@ def _figure(rows: int) -> Figure:
     return Figure(figsize=(7.5, max(1.6, 0.45 * rows + 0.9)), dpi=96, layout="constrained")
 
 
-def ranking_chart(candidates: list[dict]) -> str:
+def ranking_chart(candidates: list[dict], chart_id: str = RANKING_ID) -> str:
     """Overall score per candidate, in ranking order; disqualified bars grey and hatched."""
     fig = _figure(len(candidates))
     ax = fig.add_subplot()
@@ -93,10 +93,10 @@ def ranking_chart(candidates: list[dict]) -> str:
     ax.set_xlim(0, 115)
     ax.set_xlabel("Overall score (0-100)")
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig, RANKING_ID, "Overall ranking")
+    return _svg(fig, chart_id, "Overall ranking")
 
 
-def heatmap_chart(sections: list[dict], candidates: list[dict]) -> str:
+def heatmap_chart(sections: list[dict], candidates: list[dict], chart_id: str = HEATMAP_ID) -> str:
     """Section scores (0-100): candidates in rows, sections in columns."""
     fig = Figure(
         figsize=(max(5.0, 0.9 * len(sections) + 3), max(1.6, 0.45 * len(candidates) + 1.4)),
@@ -121,10 +121,10 @@ def heatmap_chart(sections: list[dict], candidates: list[dict]) -> str:
     )
     ax.tick_params(axis="x", labelrotation=30)
     fig.colorbar(image, ax=ax, label="Section score", shrink=0.8)
-    return _svg(fig, HEATMAP_ID, "Section scores by candidate")
+    return _svg(fig, chart_id, "Section scores by candidate")
 
 
-def win_probability_chart(sensitivity: dict) -> str:
+def win_probability_chart(sensitivity: dict, chart_id: str = WIN_PROBABILITY_ID) -> str:
     """Monte Carlo win probability per qualified candidate, with the 0.8 robustness line."""
     monte_carlo = sensitivity.get("monte_carlo")
     outcomes = monte_carlo["candidates"] if monte_carlo else []
@@ -134,7 +134,7 @@ def win_probability_chart(sensitivity: dict) -> str:
         message = sensitivity.get("message") or "No sensitivity analysis."
         ax.text(0.5, 0.5, _wrap(message), ha="center", va="center", fontsize=9)
         ax.set_axis_off()
-        return _svg(fig, WIN_PROBABILITY_ID, "Win probability")
+        return _svg(fig, chart_id, "Win probability")
     positions = list(range(len(outcomes)))
     values = [o["win_probability"] for o in outcomes]
     ax.barh(positions, values, color=[GREEN if i == 0 else BLUE for i in positions])
@@ -147,12 +147,14 @@ def win_probability_chart(sensitivity: dict) -> str:
     ax.set_xlim(0, 1.12)
     ax.set_xlabel(f"Share of {monte_carlo['trials']} trials won")
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig, WIN_PROBABILITY_ID, "Win probability")
+    return _svg(fig, chart_id, "Win probability")
 
 
-def all_charts(snapshot: dict) -> dict[str, str]:
+def view_charts(view: dict, suffix: str = "") -> dict[str, str]:
+    """The three charts of one view (the report without lots, or one lot); ``suffix``
+    keeps ids unique when a page holds several views."""
     return {
-        "ranking": ranking_chart(snapshot["candidates"]),
-        "heatmap": heatmap_chart(snapshot["sections"], snapshot["candidates"]),
-        "win_probability": win_probability_chart(snapshot["sensitivity"]),
+        "ranking": ranking_chart(view["candidates"], RANKING_ID + suffix),
+        "heatmap": heatmap_chart(view["sections"], view["candidates"], HEATMAP_ID + suffix),
+        "win_probability": win_probability_chart(view["sensitivity"], WIN_PROBABILITY_ID + suffix),
     }

@@ -1,10 +1,17 @@
 """CSV export: the report's matrix in long form, one row per candidate and item.
 
-Columns: ``rank, candidate_id, provider, disqualified, level, section, code,
+Columns: ``lot, rank, candidate_id, provider, disqualified, level, section, code,
 title, weight, score, contribution, answered, answer, flags``.
 
+- ``lot`` is the lot's code (``all`` without lots); the matrix comes lot by lot.
 - ``level`` is ``overall``, ``section`` or ``question``; rows come per candidate
-  in ranking order: overall first, then each section followed by its questions.
+  in ranking order (in its lot): overall first, then each section followed by
+  its questions.
+- ``award`` rows follow the matrix, one per listed award and lot, best award
+  first: ``rank`` is the award's place, ``candidate_id``/``provider`` the lot's
+  winner, ``code``/``title`` the lot, ``weight`` the lot's weight, ``score`` the
+  winner's overall there, ``answer`` the award's Q, C, P and V, and ``flags``
+  ``best`` and ``handoff_risk``.
 - ``weight``: 1 for overall, the normalised section weight, or the question's
   effective weight; ``score`` is 0-100 throughout (a question's ``100 * x``);
   ``contribution`` is the question's points towards the overall score.
@@ -18,9 +25,10 @@ import csv
 import io
 
 from evaluations.engine.types import round_half_even
-from evaluations.reports import safe_cell
+from evaluations.reports import safe_cell, views
 
 COLUMNS = (
+    "lot",
     "rank",
     "candidate_id",
     "provider",
@@ -53,11 +61,54 @@ def _question_flags(cell: dict) -> list[str]:
 
 
 def matrix_rows(snapshot: dict):
-    """The rows of the matrix as tuples in ``COLUMNS`` order."""
-    sections = snapshot["sections"]
-    questions = snapshot["questions"]
-    for position, candidate in enumerate(snapshot["candidates"]):
+    """The rows of the matrix, lot by lot, then the awards, in ``COLUMNS`` order."""
+    for lot, view in views(snapshot):
+        yield from _view_rows(lot, view)
+    yield from _award_rows(snapshot)
+
+
+def _award_rows(snapshot: dict):
+    awards = snapshot.get("awards")
+    if not awards:
+        return
+    lots = {lot["code"]: lot for lot in snapshot.get("lots") or []}
+    cards = {
+        (lot, c["candidate_id"]): c for lot, view in views(snapshot) for c in view["candidates"]
+    }
+    for place, award in enumerate(awards["awards"], start=1):
+        names = {w["candidate_id"]: w["name"] for w in award["winners"]}
+        figures = f"Q {award['quality']:.2f}; V {award['value']:.2f}"
+        if award["cost"] is not None:
+            figures += f"; C {award['cost']} {awards['currency']}; P {award['price_score']}"
+        flags = "; ".join((["best"] if place == 1 else []) + award["flags"])
+        for code, winner in award["assignments"].items():
+            lot = lots.get(code, {"title": "All services", "weight": 1})
+            card = cards.get((code, winner), {"overall": "", "disqualified": ""})
+            yield (
+                code,
+                place,
+                winner,
+                names[winner],
+                card["disqualified"],
+                "award",
+                "",
+                code,
+                lot["title"],
+                lot["weight"],
+                card["overall"],
+                "",
+                "",
+                figures,
+                flags,
+            )
+
+
+def _view_rows(lot: str, view: dict):
+    sections = view["sections"]
+    questions = view["questions"]
+    for position, candidate in enumerate(view["candidates"]):
         head = (
+            lot,
             candidate["rank"],
             candidate["candidate_id"],
             candidate["provider_name"],

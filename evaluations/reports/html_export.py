@@ -9,6 +9,8 @@ inserted as markup.
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from evaluations.reports import views
+from evaluations.reports.summary import award_points
 from providers.vocabulary import label_of
 
 TEMPLATE = "evaluations/report.html"
@@ -22,7 +24,7 @@ def _factor(value) -> str:
     return "none" if value is None else f"{value:.3f}"
 
 
-def _question_rows(snapshot: dict) -> list[dict]:
+def _question_rows(view: dict) -> list[dict]:
     return [
         {
             **question,
@@ -35,7 +37,7 @@ def _question_rows(snapshot: dict) -> list[dict]:
                 for cell in question["cells"]
             ],
         }
-        for question in snapshot["questions"]
+        for question in view["questions"]
     ]
 
 
@@ -53,11 +55,9 @@ def _cell_flags(cell: dict) -> list[str]:
     return flags
 
 
-def _section_rows(snapshot: dict) -> list[dict]:
-    scores = [
-        {s["section"]: s["score"] for s in c["section_scores"]} for c in snapshot["candidates"]
-    ]
-    return [{**s, "scores": [row.get(s["code"]) for row in scores]} for s in snapshot["sections"]]
+def _section_rows(view: dict) -> list[dict]:
+    scores = [{s["section"]: s["score"] for s in c["section_scores"]} for c in view["candidates"]]
+    return [{**s, "scores": [row.get(s["code"]) for row in scores]} for s in view["sections"]]
 
 
 def _coverage(snapshot: dict) -> dict:
@@ -81,8 +81,7 @@ def _coverage(snapshot: dict) -> dict:
     }
 
 
-def _sensitivity(snapshot: dict) -> dict:
-    sensitivity = snapshot["sensitivity"]
+def _sensitivity(sensitivity: dict) -> dict:
     monte_carlo = sensitivity.get("monte_carlo")
     return {
         **sensitivity,
@@ -119,21 +118,79 @@ def _needs(snapshot: dict) -> dict | None:
     }
 
 
-def render_html(snapshot: dict, report) -> str:
+def _views(snapshot: dict) -> list[dict]:
+    """The per-lot parts of the page: the whole report without lots, else each lot,
+    with its charts (ids suffixed by the lot code)."""
     # matplotlib loads on the first HTML export, not when the URL conf is imported.
-    from evaluations.reports.charts import all_charts
+    from evaluations.reports.charts import view_charts
 
-    charts = {name: mark_safe(svg) for name, svg in all_charts(snapshot).items()}  # noqa: S308
+    lots = snapshot.get("lots") or []
+    out = []
+    for code, view in views(snapshot):
+        suffix = f"-{code}" if lots else ""
+        empty = not view["candidates"]
+        out.append(
+            {
+                "code": code,
+                "suffix": suffix,
+                "heading": f"Lot {code}: {view['title']}" if lots else None,
+                "empty": empty,
+                "candidates": view["candidates"],
+                "charts": {} if empty else _safe(view_charts(view, suffix)),
+                "section_rows": _section_rows(view),
+                "question_rows": _question_rows(view),
+                "sensitivity": None if empty else _sensitivity(view["sensitivity"]),
+            }
+        )
+    return out
+
+
+def _awards(snapshot: dict) -> dict | None:
+    from evaluations.reports.award_chart import award_chart
+
+    awards = snapshot.get("awards")
+    if awards is None:
+        return None
+    codes = [code for code, _ in views(snapshot)]
+    names = {
+        c["candidate_id"]: c["provider_name"] for _, v in views(snapshot) for c in v["candidates"]
+    }
+    rows = [
+        {
+            **award,
+            "place": place,
+            "winner_names": [names.get(award["assignments"][code], "") for code in codes],
+        }
+        for place, award in enumerate(awards["awards"], start=1)
+    ]
+    return {
+        **awards,
+        "lot_codes": codes,
+        "rows": rows,
+        "chart": mark_safe(award_chart(awards)),  # noqa: S308 -- generated here, escaped text
+        "tipping": award_points(awards)[1:],
+        "not_awardable": [
+            {**p, "name": names.get(p["candidate_id"], f"candidate {p['candidate_id']}")}
+            for p in awards["not_awardable"]
+        ],
+    }
+
+
+def _safe(charts: dict[str, str]) -> dict:
+    return {name: mark_safe(svg) for name, svg in charts.items()}  # noqa: S308
+
+
+def render_html(snapshot: dict, report) -> str:
     evaluation = snapshot["evaluation"]
+    page_views = _views(snapshot)
     context = {
         "report": report,
         "s": snapshot,
         "evaluation": evaluation,
         "required_models": [label_of(m) for m in evaluation["required_service_models"]],
-        "charts": charts,
-        "section_rows": _section_rows(snapshot),
-        "question_rows": _question_rows(snapshot),
-        "sensitivity": _sensitivity(snapshot),
+        "views": page_views,
+        "awards": _awards(snapshot),
+        "scorecards": [c for v in page_views for c in v["candidates"]],
         "coverage": _coverage(snapshot),
         "needs": _needs(snapshot),
     }

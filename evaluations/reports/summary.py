@@ -96,6 +96,15 @@ def _sensitivity(sensitivity: dict) -> list[str]:
     return out
 
 
+def _distinct(candidates: list[dict]) -> list[dict]:
+    """One entry per candidate, its red flags over every lot it bids on."""
+    merged: dict[int, dict] = {}
+    for c in candidates:
+        entry = merged.setdefault(c["candidate_id"], {**c, "red_flags": []})
+        entry["red_flags"] += [f for f in c["red_flags"] if f not in entry["red_flags"]]
+    return list(merged.values())
+
+
 def _flags(candidates: list[dict]) -> list[str]:
     flagged = [c for c in candidates if c["red_flags"]]
     if not flagged:
@@ -177,13 +186,80 @@ def _needs(needs: dict | None) -> list[str]:
     return [f"The evaluation was built from needs assessment{name}{detail}."]
 
 
+def _lot_points(lot: dict) -> list[str]:
+    """Who leads the lot, who is out, and how robust the lead is: the v1 sentences,
+    each prefixed by the lot."""
+    prefix = f"Lot {lot['code']} ({lot['title']}): "
+    candidates = lot["candidates"]
+    if not candidates:
+        return [prefix + "no candidate bids on this lot, so it cannot be awarded."]
+    points = [*_leader(candidates), *_disqualified(candidates)]
+    if lot["sensitivity"] is not None:
+        points += _sensitivity(lot["sensitivity"])[:1]
+    return [prefix + point for point in points]
+
+
+def _award_text(award: dict, priced: bool, currency: str) -> str:
+    parts = [f"{', '.join(w['lots'])} to {w['name']}" for w in award["winners"]]
+    text = f"{_names(parts)}, quality {award['quality']:.2f}"
+    if priced:
+        text += f", total cost {award['cost']} {currency}, value {award['value']:.2f}"
+    return text
+
+
+def award_points(awards: dict) -> list[str]:
+    if not awards["feasible"]:
+        reasons = "; ".join(
+            (f"lot {p['lot']}: " if p["lot"] else "") + p["reason"].rstrip(".")
+            for p in awards["infeasible"]
+        )
+        return [f"No award is feasible: {reasons}."]
+    priced, currency = awards["priced"], awards.get("currency") or ""
+    best = awards["awards"][0]
+    out = [
+        f"The best award gives {_award_text(best, priced, currency)} "
+        f"({_count(best['provider_count'], 'provider', 'providers')})."
+    ]
+    if "handoff_risk" in best["flags"]:
+        out.append(
+            "In that award the vCISO and MSSP lots go to different firms without a documented "
+            "hand-off between them (handoff_risk)."
+        )
+    if not priced:
+        out.append("No proposal is priced, so awards are compared on quality alone.")
+        return out
+    tipping = awards["tipping_points"]
+    for key, direction in (("increase", "Raising"), ("decrease", "Lowering")):
+        point = tipping[key]
+        if point is not None:
+            out.append(
+                f"{direction} the price weight past {point['price_weight']:.4f} would make "
+                f"another award best: {_award_text(point['award'], priced, currency)}."
+            )
+    if tipping["increase"] is None and tipping["decrease"] is None:
+        out.append("No other price weight would change the best award.")
+    return out
+
+
 def summary_points(snapshot: dict) -> list[str]:
     candidates = snapshot["candidates"]
+    lots = snapshot.get("lots") or []
+    awards = snapshot.get("awards")
+    if lots:
+        head = [point for lot in lots for point in _lot_points(lot)]
+        for lot in lots:
+            candidates = candidates + lot["candidates"]
+    else:
+        head = [
+            *_leader(candidates),
+            *_disqualified(candidates),
+            *_sensitivity(snapshot["sensitivity"]),
+        ]
+    if awards is not None and (lots or awards["priced"]):
+        head += award_points(awards)
     return [
-        *_leader(candidates),
-        *_disqualified(candidates),
-        *_sensitivity(snapshot["sensitivity"]),
-        *_flags(candidates),
+        *head,
+        *_flags(_distinct(candidates)),
         *coverage_points(snapshot["coverage"]),
         *_agreement(snapshot["disagreement"]),
         *_needs(snapshot["needs_assessment"]),

@@ -1,9 +1,11 @@
 """XLSX export: one worksheet per view of the report (openpyxl).
 
-Sheets, in order: Summary, Ranking, Sections (candidates side by side),
+Sheets, in order: Summary, Ranking, Awards, Sections (candidates side by side),
 Questions (scores side by side), Answers (answers side by side), Flags,
-Agreement, Sensitivity, Coverage, Needs. Text is always stored as text, never as
-a formula, whatever it starts with.
+Agreement, Sensitivity, Coverage, Needs. With lots, Ranking, Sections,
+Questions, Answers, Flags and Sensitivity hold one block per lot under a bold
+"Lot <code>" row. Text is always stored as text, never as a formula, whatever it
+starts with.
 """
 
 import io
@@ -14,10 +16,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from evaluations.engine.types import round_half_even
+from evaluations.reports.xlsx_awards import awards_sheet
 
 SHEETS = (
     "Summary",
     "Ranking",
+    "Awards",
     "Sections",
     "Questions",
     "Answers",
@@ -314,18 +318,39 @@ def _needs(sheet, snapshot):
     )
 
 
+def _per_lot(builder, snapshot):
+    """``builder`` over the report itself without lots, else once per lot."""
+
+    def build(sheet):
+        lots = snapshot.get("lots") or []
+        if not lots:
+            builder(sheet, snapshot)
+            return
+        for index, lot in enumerate(lots):
+            if index:
+                _append(sheet, [])
+            _append(sheet, [f"Lot {lot['code']}", lot["title"]], bold=True)
+            if lot["candidates"]:
+                builder(sheet, lot)
+            else:
+                _append(sheet, ["", "No candidate bids on this lot."])
+
+    return build
+
+
 def render_xlsx(snapshot: dict, report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     builders = {
         "Summary": lambda sheet: _summary(sheet, snapshot, report),
-        "Ranking": lambda sheet: _ranking(sheet, snapshot),
-        "Sections": lambda sheet: _sections(sheet, snapshot),
-        "Questions": lambda sheet: _questions(sheet, snapshot),
-        "Answers": lambda sheet: _answers(sheet, snapshot),
-        "Flags": lambda sheet: _flags(sheet, snapshot),
+        "Ranking": _per_lot(_ranking, snapshot),
+        "Awards": lambda sheet: awards_sheet(sheet, snapshot, _append, _table),
+        "Sections": _per_lot(_sections, snapshot),
+        "Questions": _per_lot(_questions, snapshot),
+        "Answers": _per_lot(_answers, snapshot),
+        "Flags": _per_lot(_flags, snapshot),
         "Agreement": lambda sheet: _agreement(sheet, snapshot),
-        "Sensitivity": lambda sheet: _sensitivity(sheet, snapshot),
+        "Sensitivity": _per_lot(_sensitivity, snapshot),
         "Coverage": lambda sheet: _coverage(sheet, snapshot),
         "Needs": lambda sheet: _needs(sheet, snapshot),
     }

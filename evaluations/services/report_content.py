@@ -15,11 +15,13 @@ import json
 from datetime import datetime
 
 from evaluations.engine.agreement import krippendorff_alpha
+from evaluations.engine.ranking import competition_ranked
 from evaluations.engine.sensitivity import SensitivityCandidate, analyse_sensitivity
 from evaluations.models import Answer, Evaluation, EvaluationPack, Rating
 from evaluations.reports.summary import summary_points
-from evaluations.selectors import latest_ranked
+from evaluations.selectors import latest_ranked, rank_key
 from evaluations.services import coverage as coverage_service
+from evaluations.services.awards import compute_awards
 from evaluations.services.packs import pinned_questions
 from needs import services as needs_service
 from questionnaires.models import Question
@@ -161,11 +163,14 @@ def _question_rows(cards, questions: dict[str, Question], answers: dict) -> list
 
 
 def _disagreement(cards, questions: dict[str, Question]) -> dict:
-    applicable = {q["code"] for q in cards[0].question_results}
-    judged = {code for code in applicable if code in questions and _is_judged(questions[code])}
+    """Agreement over every rated answer of the event: a (candidate, question) pair
+    applicable in one of the candidate's lot scorecards counts once."""
+    applicable = {(card.candidate_id, q["code"]) for card in cards for q in card.question_results}
+    codes = {code for _, code in applicable}
+    judged = {code for code in codes if code in questions and _is_judged(questions[code])}
     rows = (
         Rating.objects.filter(
-            candidate_id__in=[card.candidate_id for card in cards], question__code__in=judged
+            candidate_id__in={card.candidate_id for card in cards}, question__code__in=judged
         )
         .submitted()
         .values_list("candidate_id", "question__code", "evaluator_id", "score")
@@ -173,18 +178,22 @@ def _disagreement(cards, questions: dict[str, Question]) -> dict:
     summary = krippendorff_alpha(
         (evaluator, (candidate, code), score / questions[code].scale_max)
         for candidate, code, evaluator, score in rows
+        if (candidate, code) in applicable
     )
-    summary["flags"] = [
-        {
-            "candidate_id": card.candidate_id,
-            "provider_name": card.candidate.provider.name,
-            "question": q["code"],
-            "spread": q["spread"],
-        }
-        for card in cards
-        for q in card.question_results
-        if q["disagreement"]
-    ]
+    flags, seen = [], set()
+    for card in cards:
+        for q in card.question_results:
+            if q["disagreement"] and (card.candidate_id, q["code"]) not in seen:
+                seen.add((card.candidate_id, q["code"]))
+                flags.append(
+                    {
+                        "candidate_id": card.candidate_id,
+                        "provider_name": card.candidate.provider.name,
+                        "question": q["code"],
+                        "spread": q["spread"],
+                    }
+                )
+    summary["flags"] = flags
     return summary
 
 
@@ -204,27 +213,13 @@ def _sensitivity(cards, *, seed: int, trials: int, spread: float) -> dict:
     ).to_dict()
 
 
-def build_snapshot(
-    evaluation: Evaluation, *, seed: int, trials: int, spread: float, generated_at: datetime
-) -> dict:
-    """The report's JSON content; ``evaluation`` must have a latest scorecard per candidate."""
-    ranked = latest_ranked(evaluation)
-    if not ranked:
-        raise ValueError("The evaluation has no scorecards to report on.")
+def _view(ranked, questions: dict[str, Question], answers: dict, **sensitivity) -> dict:
+    """Ranking, matrices and sensitivity over one set of competing scorecards: every
+    candidate of an evaluation without lots, or one lot's bidders."""
     cards = [card for _, card in ranked]
-    questions = {q.code: q for q in pinned_questions(evaluation)}
-    answers = {
-        (candidate, code): value
-        for candidate, code, value in Answer.objects.filter(
-            candidate_id__in=[card.candidate_id for card in cards]
-        ).values_list("candidate_id", "question__code", "value")
-    }
-    snapshot = {
-        "schema_version": SCHEMA_VERSION,
-        "title": f"Comparison report: {evaluation.name}",
-        "generated_at": generated_at.replace(microsecond=0).isoformat(),
-        "evaluation": _evaluation_block(evaluation),
-        "settings": {"seed": seed, "trials": trials, "spread": spread},
+    if not cards:
+        return {"sections": [], "candidates": [], "questions": [], "sensitivity": None}
+    return {
         "sections": [
             {
                 "code": s["code"],
@@ -236,8 +231,69 @@ def build_snapshot(
         ],
         "candidates": [_candidate(rank, card) for rank, card in ranked],
         "questions": _question_rows(cards, questions, answers),
+        "sensitivity": _sensitivity(cards, **sensitivity),
+    }
+
+
+def _lot_views(evaluation: Evaluation, cards, questions, answers, **sensitivity) -> list[dict]:
+    """One view per lot, in lot order, each ranked over that lot's bidders."""
+    by_lot: dict[str, list] = {}
+    for card in cards:
+        by_lot.setdefault(card.lot, []).append(card)
+    return [
+        {
+            "code": lot["code"],
+            "title": lot["title"],
+            "weight": lot["weight"],
+            "service_models": list(lot["service_models"]),
+            **_view(
+                competition_ranked(by_lot.get(lot["code"], []), rank_key),
+                questions,
+                answers,
+                **sensitivity,
+            ),
+        }
+        for lot in evaluation.lots
+    ]
+
+
+def build_snapshot(
+    evaluation: Evaluation, *, seed: int, trials: int, spread: float, generated_at: datetime
+) -> dict:
+    """The report's JSON content; ``evaluation`` must have a latest scorecard per
+    candidate and bid lot. Without lots the ranking, matrices and sensitivity are at
+    the top level (``lots`` is empty); with lots they are lot by lot in ``lots``
+    and the top-level ones are empty. Awards and agreement cover the whole event."""
+    ranked = latest_ranked(evaluation)
+    if not ranked:
+        raise ValueError("The evaluation has no scorecards to report on.")
+    cards = [card for _, card in ranked]
+    questions = {q.code: q for q in pinned_questions(evaluation)}
+    answers = {
+        (candidate, code): value
+        for candidate, code, value in Answer.objects.filter(
+            candidate_id__in={card.candidate_id for card in cards}
+        ).values_list("candidate_id", "question__code", "value")
+    }
+    sensitivity = {"seed": seed, "trials": trials, "spread": spread}
+    if evaluation.lots:
+        top = _view([], questions, answers, **sensitivity)
+        lots = _lot_views(evaluation, cards, questions, answers, **sensitivity)
+    else:
+        top, lots = _view(ranked, questions, answers, **sensitivity), []
+    snapshot = {
+        "schema_version": SCHEMA_VERSION,
+        "title": f"Comparison report: {evaluation.name}",
+        "generated_at": generated_at.replace(microsecond=0).isoformat(),
+        "evaluation": _evaluation_block(evaluation),
+        "settings": {"seed": seed, "trials": trials, "spread": spread},
+        "sections": top["sections"],
+        "candidates": top["candidates"],
+        "questions": top["questions"],
         "disagreement": _disagreement(cards, questions),
-        "sensitivity": _sensitivity(cards, seed=seed, trials=trials, spread=spread),
+        "sensitivity": top["sensitivity"],
+        "lots": lots,
+        "awards": {"currency": evaluation.currency, **compute_awards(evaluation).to_dict()},
         "coverage": coverage_service.coverage(coverage_service.load_inputs(evaluation)),
         "needs_assessment": needs_service.snapshot(evaluation.needs_assessment),
     }

@@ -40,9 +40,18 @@ class TestDownloads:
         assert response.status_code == 200
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert response["Content-Disposition"].endswith('.csv"')
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-        # Per candidate: overall + 3 sections + 6 questions.
+        everything = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = [r for r in everything if r["level"] != "award"]
+        # Per candidate: overall + 3 sections + 6 questions, in the one lot `all`.
         assert len(rows) == 3 * 10
+        assert {r["lot"] for r in everything} == {"all"}
+        # Then one award per qualified candidate (Cyra is disqualified), best first.
+        awards = [r for r in everything if r["level"] == "award"]
+        assert [(r["rank"], r["provider"], r["flags"]) for r in awards] == [
+            ("1", "Acme", "best"),
+            ("2", "Bolt", ""),
+        ]
+        assert awards[0]["score"] == next(r["score"] for r in rows if r["level"] == "overall")
         overall = [r for r in rows if r["level"] == "overall"]
         assert [(r["rank"], r["provider"]) for r in overall] == [
             ("1", "Acme"),
