@@ -141,6 +141,11 @@ def latest_ranked(evaluation) -> list[tuple[int, Scorecard]]:
     return competition_ranked(cards, rank_key)
 
 
+def latest_explained(evaluation) -> list[Scorecard]:
+    """The latest scorecards with their full explanations, in one query (reports)."""
+    return list(scorecards_with_provider().filter(evaluation=evaluation, is_latest=True))
+
+
 def visible_ratings(evaluation, principal):
     """Blind rating: what the caller may see of an evaluation's ratings.
 

@@ -72,6 +72,7 @@ def _award_rows(snapshot: dict):
     if not awards:
         return
     lots = {lot["code"]: lot for lot in snapshot.get("lots") or []}
+    order = [code for code, _ in views(snapshot)]  # the evaluation's lot order
     cards = {
         (lot, c["candidate_id"]): c for lot, view in views(snapshot) for c in view["candidates"]
     }
@@ -81,7 +82,8 @@ def _award_rows(snapshot: dict):
         if award["cost"] is not None:
             figures += f"; C {award['cost']} {awards['currency']}; P {award['price_score']}"
         flags = "; ".join((["best"] if place == 1 else []) + award["flags"])
-        for code, winner in award["assignments"].items():
+        for code in order:
+            winner = award["assignments"][code]
             lot = lots.get(code, {"title": "All services", "weight": 1})
             card = cards.get((code, winner), {"overall": "", "disqualified": ""})
             yield (

@@ -19,7 +19,7 @@ from evaluations.engine.ranking import competition_ranked
 from evaluations.engine.sensitivity import SensitivityCandidate, analyse_sensitivity
 from evaluations.models import Answer, Evaluation, EvaluationPack, Rating
 from evaluations.reports.summary import summary_points
-from evaluations.selectors import latest_ranked, rank_key
+from evaluations.selectors import latest_explained, rank_key
 from evaluations.services import coverage as coverage_service
 from evaluations.services.awards import compute_awards
 from evaluations.services.packs import pinned_questions
@@ -264,7 +264,7 @@ def build_snapshot(
     candidate and bid lot. Without lots the ranking, matrices and sensitivity are at
     the top level (``lots`` is empty); with lots they are lot by lot in ``lots``
     and the top-level ones are empty. Awards and agreement cover the whole event."""
-    ranked = latest_ranked(evaluation)
+    ranked = competition_ranked(latest_explained(evaluation), rank_key)
     if not ranked:
         raise ValueError("The evaluation has no scorecards to report on.")
     cards = [card for _, card in ranked]
