@@ -51,7 +51,7 @@ def lots_field():
         many=True,
         required=False,
         max_length=MAX_LOTS,
-        help_text="The lots of a multi-vendor award (SCORING.md v2). Empty: one implicit lot "
+        help_text="The lots of a multi-vendor award (docs/scoring.md v2). Empty: one implicit lot "
         "`all` holding the required service models.",
     )
 
