@@ -1,4 +1,4 @@
-"""Award benchmark: the exact best awards of SCORING.md v2 against brute force.
+"""Award benchmark: the exact best awards of docs/scoring.md v2 against brute force.
 
     .venv/bin/python -m benchmarks.awards [--candidates 50 --runs 7 --brute 16 --seed 1]
 

@@ -15,6 +15,7 @@ from accounts.tenancy import TenantModelSerializer
 from config.serializers import StrictSerializer
 from evaluations.engine.lots import CODE_PATTERN, MAX_WEIGHT
 from evaluations.models import Proposal
+from evaluations.services.awards import proposal_costs
 from evaluations.services.proposals import MAX_UNIT_PRICES
 
 MAX_LOTS = 10
@@ -50,7 +51,7 @@ def lots_field():
         many=True,
         required=False,
         max_length=MAX_LOTS,
-        help_text="The lots of a multi-vendor award (SCORING.md v2). Empty: one implicit lot "
+        help_text="The lots of a multi-vendor award (docs/scoring.md v2). Empty: one implicit lot "
         "`all` holding the required service models.",
     )
 
@@ -159,6 +160,14 @@ class ProposalSerializer(TenantModelSerializer):
         help_text="The evaluation's currency (the default); any other is refused.",
     )
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    monthly_total = serializers.SerializerMethodField(
+        help_text="M = monthly + each unit price times the evaluation's quantity, 2 decimals."
+    )
+    tco = serializers.SerializerMethodField(
+        help_text="Total cost of ownership over the evaluation's horizon with the yearly "
+        "increase, computed exactly and rounded half-even to 2 decimals (docs/scoring.md). "
+        "Null when a unit priced here is no longer in the evaluation's quantities."
+    )
 
     class Meta:
         model = Proposal
@@ -173,10 +182,12 @@ class ProposalSerializer(TenantModelSerializer):
             "term_months",
             "currency",
             "notes",
+            "monthly_total",
+            "tco",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        read_only_fields = ["id", "monthly_total", "tco", "created_at", "updated_at"]
         extra_kwargs = {
             "candidate": {
                 "queryset": Proposal._meta.get_field("candidate").related_model.objects.all(),
@@ -184,10 +195,25 @@ class ProposalSerializer(TenantModelSerializer):
             }
         }
 
+    def _costs(self, obj) -> dict:
+        # The view's parent is the evaluation: one lookup for a whole page.
+        cache = self.context.setdefault("proposal_costs", {})
+        if obj.pk not in cache:
+            view = self.context.get("view")
+            evaluation = view.parent if hasattr(view, "parent") else obj.candidate.evaluation
+            cache[obj.pk] = proposal_costs(obj, evaluation)
+        return cache[obj.pk]
+
+    def get_monthly_total(self, obj) -> str | None:
+        return self._costs(obj)["monthly_total"]
+
+    def get_tco(self, obj) -> str | None:
+        return self._costs(obj)["tco"]
+
 
 class ProposalUpdateSerializer(ProposalSerializer):
     """A proposal stays its candidate's: everything else may change."""
 
     class Meta(ProposalSerializer.Meta):
-        read_only_fields = ["id", "candidate", "created_at", "updated_at"]
+        read_only_fields = ["id", "candidate", "monthly_total", "tco", "created_at", "updated_at"]
         extra_kwargs = {"candidate": {"help_text": "Id of the candidate offering it."}}

@@ -2,7 +2,7 @@
 
 Pure module (standard library only). ``prepare_market`` checks the inputs of
 ``awards.best_awards`` and ``awards_bruteforce.enumerate_awards`` once and
-prices every proposal; ``make_award`` applies SCORING.md v2's Q, C, P, V and
+prices every proposal; ``make_award`` applies docs/scoring.md v2's Q, C, P, V and
 ``handoff_risk`` to one assignment, and ``order_key`` is the award order
 (exact V descending, fewer providers, lower C, winner names then candidate ids
 in lot-code order), both shared by the fast search and the brute force.

@@ -1,4 +1,4 @@
-"""Plain-data types of awards (SCORING.md v2 "Awards"): lots, lot bids, awards, results.
+"""Plain-data types of awards (docs/scoring.md v2 "Awards"): lots, lot bids, awards, results.
 
 Standard library only. Inputs validate themselves on construction; weights and
 overalls are kept exactly as ``Fraction`` (a float converts exactly). Results

@@ -1,4 +1,4 @@
-"""The best awards of an evaluation with lots, SCORING.md v2 "Awards", exactly.
+"""The best awards of an evaluation with lots, docs/scoring.md v2 "Awards", exactly.
 
 Pure module (standard library only). Plain data in, plain data out:
 
@@ -8,7 +8,7 @@ Pure module (standard library only). Plain data in, plain data out:
 
 TCOs are computed here from the proposals (``pricing.tco``), never passed in.
 The search is ``award_search.AwardSearch``; ``awards_bruteforce.enumerate_awards``
-is the reference it must equal. Choices where SCORING.md is silent:
+is the reference it must equal. Choices where docs/scoring.md is silent:
 
 - ``not_awardable`` lists every bidder that cannot win any lot, with one reason:
   "no proposal" (priced evaluation, the spec's case), else "disqualified in

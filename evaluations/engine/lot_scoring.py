@@ -1,4 +1,4 @@
-"""Per-lot scorecards, SCORING.md v2 "Lots and bids", on top of the v1 engine.
+"""Per-lot scorecards, docs/scoring.md v2 "Lots and bids", on top of the v1 engine.
 
 Pure module (standard library only). A lot scorecard is v1's scorecard with
 ``required_service_models`` replaced by the lot's service models; section

@@ -1,4 +1,4 @@
-"""Lots and bids of a sourcing event (SCORING.md v2, "Lots and bids"): the rules.
+"""Lots and bids of a sourcing event (docs/scoring.md v2, "Lots and bids"): the rules.
 
 Pure module: plain values in, :class:`Violation` lists out; callers turn the
 violations into their own errors (the API: a 400 whose ``errors`` carry each

@@ -1,4 +1,4 @@
-"""Proposals and their exact total cost, SCORING.md v2 "Proposals and total cost".
+"""Proposals and their exact total cost, docs/scoring.md v2 "Proposals and total cost".
 
 Pure module (standard library only). Money comes in as ``Decimal`` with at most
 two places; every total is an exact ``Fraction`` (escalation compounds yearly,

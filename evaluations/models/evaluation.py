@@ -50,7 +50,7 @@ class Evaluation(models.Model):
     aggregation = models.CharField(
         max_length=8, choices=Aggregation.choices, default=Aggregation.MEAN
     )
-    # Sourcing (SCORING.md v2): lots, and what proposals are priced against.
+    # Sourcing (docs/scoring.md v2): lots, and what proposals are priced against.
     # `lots`: [{code, title, service_models, weight}], rules in evaluations.engine.lots;
     # empty means one implicit lot `all` (v1).
     lots = models.JSONField(default=list, blank=True)

@@ -1,4 +1,4 @@
-"""A candidate's priced offer for one or more of its bid lots (SCORING.md v2)."""
+"""A candidate's priced offer for one or more of its bid lots (docs/scoring.md v2)."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models

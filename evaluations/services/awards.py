@@ -14,7 +14,7 @@ from decimal import Decimal
 from evaluations.engine.award_types import AwardsResult, LotBid, LotInput
 from evaluations.engine.awards import best_awards
 from evaluations.engine.lot_scoring import HANDOFF_TAG, IMPLICIT_LOT
-from evaluations.engine.pricing import ProposalInput, UnitPrice
+from evaluations.engine.pricing import ProposalInput, UnitPrice, money, monthly_total, tco
 from evaluations.engine.scorecard_details import exact_overall, question_rows
 from evaluations.engine.scoring import RED_FLAG_BELOW
 from evaluations.models import Evaluation, Proposal, Scorecard
@@ -58,21 +58,39 @@ def load_award_inputs(evaluation: Evaluation) -> AwardInputs:
         )
         bids.append(LotBid(candidate_id, name, lot, exact_overall(details), disqualified, weak))
     proposals = [
-        ProposalInput(
-            id=row.pk,
-            candidate_id=row.candidate_id,
-            lots=frozenset(row.lots),
-            one_time=row.one_time,
-            monthly=row.monthly,
-            unit_prices=tuple(
-                UnitPrice(price["unit"], Decimal(str(price["monthly_price"])))
-                for price in row.unit_prices
-            ),
-            annual_increase_pct=row.annual_increase_pct,
-        )
+        proposal_input(row)
         for row in Proposal.objects.filter(candidate__evaluation=evaluation).order_by("pk")
     ]
     return AwardInputs(lots, bids, proposals)
+
+
+def proposal_input(row: Proposal) -> ProposalInput:
+    """A stored proposal as the pricing engine reads it."""
+    return ProposalInput(
+        id=row.pk,
+        candidate_id=row.candidate_id,
+        lots=frozenset(row.lots),
+        one_time=row.one_time,
+        monthly=row.monthly,
+        unit_prices=tuple(
+            UnitPrice(price["unit"], Decimal(str(price["monthly_price"])))
+            for price in row.unit_prices
+        ),
+        annual_increase_pct=row.annual_increase_pct,
+    )
+
+
+def proposal_costs(row: Proposal, evaluation: Evaluation) -> dict[str, str | None]:
+    """The proposal's monthly total and TCO over the evaluation's horizon, exact and
+    rounded half-even to cents only here; None where its units are no longer all
+    in the evaluation's quantities."""
+    proposal = proposal_input(row)
+    try:
+        monthly = monthly_total(proposal, evaluation.quantities)
+        total = tco(proposal, evaluation.quantities, evaluation.horizon_months)
+    except ValueError:
+        return {"monthly_total": None, "tco": None}
+    return {"monthly_total": str(money(monthly)), "tco": str(money(total))}
 
 
 def compute_awards(evaluation: Evaluation, *, k: int = DEFAULT_K) -> AwardsResult:

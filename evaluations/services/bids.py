@@ -1,7 +1,7 @@
 """Which lots each candidate bids on: the default, named bids, and lot changes.
 
 A bid is derived (``BidSource.DEFAULT``: every lot all of whose service models the
-provider offers, SCORING.md v2) unless the buyer named it (``EXPLICIT``). When the
+provider offers, docs/scoring.md v2) unless the buyer named it (``EXPLICIT``). When the
 evaluation's lots change, derived bids are derived again; a named bid that names
 a removed lot, or a proposal that would cover a lot its candidate no longer bids
 on, refuses the change (400 naming them): nothing is dropped silently. Going

@@ -1,4 +1,4 @@
-"""Proposals: a candidate's priced offers for its bid lots (SCORING.md v2).
+"""Proposals: a candidate's priced offers for its bid lots (docs/scoring.md v2).
 
 A proposal covers a non-empty part of its candidate's bid (two or more lots: a
 bundle), is priced in the evaluation's currency and prices only units the

@@ -1,6 +1,8 @@
 """Proposals over the API: what they may cover and price, their status and role rules,
 their audit trail, and a list whose query count does not grow with the page."""
 
+from decimal import Decimal
+
 import pytest
 
 from accounts.models import Role
@@ -77,6 +79,10 @@ def test_a_proposal_is_created_in_the_evaluations_currency_and_audited(
         "term_months": 36,
         "currency": "EUR",
         "notes": "Bundle price.",
+        # M = 800 + 12.50 x 100 users + 3 x 150 devices; over 36 months at +3.5 % a
+        # year: 2500 once + 12 x 2500 x (1 + 1.035 + 1.035^2).
+        "monthly_total": "2500.00",
+        "tco": "95686.75",
     }
     stored = Proposal.objects.get(pk=shown["id"])
     event = AuditEvent.objects.get(evaluation=evaluation, action="proposal.created")
@@ -387,3 +393,21 @@ def test_the_list_query_count_does_not_grow_with_the_page(admin_client, evaluati
         response = admin_client.get(url, {"page_size": 6})
     assert len(response.json()["results"]) == 6
     assert len(small) == len(large)
+
+
+def test_tco_follows_the_horizon_and_is_null_when_a_unit_is_gone(admin_client, evaluation, bidder):
+    created = create(
+        admin_client,
+        evaluation,
+        offer(bidder, unit_prices=[{"unit": "device", "monthly_price": "2.00"}]),
+    ).json()
+    url = f"/api/v1/evaluations/{evaluation.pk}/proposals/{created['id']}/"
+    listed = admin_client.get(f"/api/v1/evaluations/{evaluation.pk}/proposals/").json()
+    row = next(r for r in listed["results"] if r["id"] == created["id"])
+    assert row["tco"] == created["tco"]
+    Evaluation.objects.filter(pk=evaluation.pk).update(horizon_months=12)
+    shown = admin_client.get(url).json()
+    monthly = Decimal(shown["monthly"]) + 2 * 150
+    assert shown["tco"] == str(Decimal(shown["one_time"]) + 12 * monthly)
+    Evaluation.objects.filter(pk=evaluation.pk).update(quantities={"user": 100})
+    assert admin_client.get(url).json()["tco"] is None

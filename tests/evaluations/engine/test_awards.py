@@ -1,4 +1,4 @@
-"""Award rules (SCORING.md v2 "Awards"): Q, C, P, V, the order and its tie-breaks,
+"""Award rules (docs/scoring.md v2 "Awards"): Q, C, P, V, the order and its tie-breaks,
 infeasibility, not awardable bidders, handoff_risk, tipping points, validation."""
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Per-lot scorecards (SCORING.md v2 "Lots and bids") on top of the v1 engine."""
+"""Per-lot scorecards (docs/scoring.md v2 "Lots and bids") on top of the v1 engine."""
 
 from dataclasses import replace
 

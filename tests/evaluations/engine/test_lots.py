@@ -1,4 +1,4 @@
-"""The lot and bid rules of SCORING.md v2, as plain data (no database)."""
+"""The lot and bid rules of docs/scoring.md v2, as plain data (no database)."""
 
 import pytest
 

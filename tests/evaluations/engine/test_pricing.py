@@ -1,4 +1,4 @@
-"""Proposal pricing (SCORING.md v2 "Proposals and total cost"): TCO, money, covers."""
+"""Proposal pricing (docs/scoring.md v2 "Proposals and total cost"): TCO, money, covers."""
 
 from decimal import Decimal
 from fractions import Fraction
