@@ -215,7 +215,10 @@ class ConditionalMixin:
         ):
             # Checked when the handler first loads the object: after the view's
             # own checks (404 for other organizations' objects come first) and
-            # before the request body is validated or anything is written.
+            # before the request body is validated or anything is written. A body
+            # that does not even parse is a 400 first, whatever If-Match says: the
+            # request is malformed, not stale.
+            self.request.data  # noqa: B018 -- parses the body (ParseError: 400)
             self._preconditions_checked = True
             instance = self.check_preconditions(instance)
         return instance

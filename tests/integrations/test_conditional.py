@@ -12,6 +12,7 @@ from config.conditional import etag_for, if_match, none_match
 from evaluations.api.views import EvaluationViewSet
 from evaluations.models import Evaluation
 from tests.evaluations.builders import make_evaluation, make_version
+from tests.providers.factories import ProviderFactory
 from tests.services import require_postgres
 
 
@@ -98,6 +99,21 @@ def test_404_comes_before_the_precondition(admin_client, make_client, evaluation
     outsider = make_client()
     assert outsider.patch(url_of(evaluation), {"name": "x"}, format="json").status_code == 404
     assert admin_client.patch("/api/v1/evaluations/999999/", {}, format="json").status_code == 404
+
+
+def test_a_body_that_does_not_parse_is_400_before_the_precondition(
+    admin_client, evaluation, organization
+):
+    candidate = evaluation.candidates.create(provider=ProviderFactory(organization=organization))
+    for url in (url_of(evaluation), f"{url_of(evaluation)}candidates/{candidate.pk}/"):
+        response = admin_client.generic(
+            "PATCH", url, b"\xff{", content_type="application/json", HTTP_IF_MATCH='"stale"'
+        )
+        assert response.status_code == 400, (url, response.content)
+        assert response.json()["code"] == "parse_error"
+        # A well-formed body with the stale tag is still refused as stale.
+        response = admin_client.patch(url, {}, format="json", HTTP_IF_MATCH='"stale"')
+        assert response.status_code == 412, url
 
 
 def test_a_refused_write_changes_nothing(admin_client, evaluation):
