@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
 from config.exceptions import Conflict
+from evaluations.models import EvaluationStatus
 from evaluations.services import evaluators
 
 
@@ -119,13 +120,30 @@ def _ensure_admin_remains(membership: Membership):
         raise ValidationError({"role": ["An organization must keep at least one active admin."]})
 
 
-def _ensure_leads_nothing(membership: Membership):
-    led = membership.led_evaluations.order_by("id").values_list("id", "name")
+class LeadsEvaluations(Conflict):
+    default_code = "leads_evaluations"
+
+
+# A decided or cancelled evaluation is history: its lead may stop being an admin.
+FINISHED_STATUSES = (EvaluationStatus.DECIDED, EvaluationStatus.CANCELLED)
+
+
+def ensure_leads_nothing(membership: Membership, *, doing: str, open_only: bool = False):
+    """A 409 naming (id and name) each evaluation the member leads.
+
+    Removal counts every evaluation (the lead is a protected foreign key, and a
+    finished evaluation still names who led it); a demotion only the open ones,
+    since only an admin may lead work in progress.
+    """
+    led = membership.led_evaluations.order_by("id")
+    if open_only:
+        led = led.exclude(status__in=FINISHED_STATUSES)
+    led = list(led.values_list("id", "name"))
     if led:
         names = ", ".join(f"{pk} ({name})" for pk, name in led)
-        raise Conflict(
+        raise LeadsEvaluations(
             f"This member leads evaluations {names}: hand each one over to another "
-            "admin (PATCH its lead) before removing them."
+            f"admin (PATCH its lead) before {doing}."
         )
 
 
@@ -148,6 +166,7 @@ def change_role(membership: Membership, role: str) -> Membership:
     membership = _locked(membership)
     if membership.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_admin_remains(membership)
+        ensure_leads_nothing(membership, doing="demoting them", open_only=True)
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     return membership
@@ -158,7 +177,7 @@ def remove_member(membership: Membership, *, user):
     membership = _locked(membership)
     if membership.role == Role.ADMIN:
         _ensure_admin_remains(membership)
-    _ensure_leads_nothing(membership)
+    ensure_leads_nothing(membership, doing="removing them")
     # Their evaluator assignments go first, audited, or the deletion is refused
     # when one holds work on record (submitted ratings, a declared conflict).
     evaluators.release_member(membership, user=user)
