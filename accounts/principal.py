@@ -8,11 +8,20 @@ member's role, and a ``read`` personal token only reads (with that role).
 
 from dataclasses import dataclass
 
+from django.db import models
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 
 from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
 
 ORGANIZATION_HEADER = "HTTP_X_ORGANIZATION"
+# Where the sign-in pages keep the organization a person chose (accounts.views).
+SESSION_ORGANIZATION_KEY = "organization_slug"
+
+
+class TokenKind(models.TextChoices):
+    PERSONAL = "personal", "A member's personal API token"
+    INTEGRATION = "integration", "An organization-level integration key"
+    SESSION = "session", "A signed-in browser session"
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,12 @@ class Principal:
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    @property
+    def token_kind(self) -> str:
+        if self.token is None:
+            return TokenKind.SESSION
+        return TokenKind.INTEGRATION if self.is_integration else TokenKind.PERSONAL
+
 
 def principal_for_token(token: ApiToken) -> Principal:
     if token.membership_id is not None:
@@ -63,8 +78,13 @@ def resolve_principal(request) -> Principal:
         memberships = Membership.objects.select_related("organization").filter(user=user)
         slug = django_request.META.get(ORGANIZATION_HEADER)
         if slug:
-            memberships = memberships.filter(organization__slug=slug)
-        membership = memberships.order_by("id").first()
+            membership = memberships.filter(organization__slug=slug).first()
+        else:
+            # The choice made on the sign-in pages (accounts.views), when it still
+            # names one of the user's organizations; else the oldest membership.
+            chosen = getattr(django_request, "session", {}).get(SESSION_ORGANIZATION_KEY)
+            membership = chosen and memberships.filter(organization__slug=chosen).first()
+            membership = membership or memberships.order_by("id").first()
         if membership is None:
             raise PermissionDenied("You are not a member of any organization.")
         principal = Principal(membership.organization, membership.role, membership)

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
+from accounts.principal import TokenKind
 from config.serializers import StrictModelSerializer, StrictSerializer
 
 
@@ -82,3 +83,45 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
     class Meta(ApiTokenSerializer.Meta):
         fields = [*ApiTokenSerializer.Meta.fields, "token"]
         read_only_fields = fields
+
+
+class MeUserSerializer(StrictSerializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+
+
+class MeOrganizationSerializer(StrictSerializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True)
+
+
+class MeSerializer(StrictSerializer):
+    """Who the caller is: built from the request's principal, never from input."""
+
+    user = MeUserSerializer(
+        read_only=True, allow_null=True, help_text="Null for an integration key."
+    )
+    membership = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Your membership's id (as in `/members/`); null for an integration key.",
+    )
+    role = serializers.ChoiceField(
+        choices=Role.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="Your role in the organization; null for an integration key, which is "
+        "limited by its scope instead.",
+    )
+    organization = MeOrganizationSerializer(read_only=True)
+    token_kind = serializers.ChoiceField(choices=TokenKind.choices, read_only=True)
+    scope = serializers.ChoiceField(
+        choices=TokenScope.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="The token's scope; null for a session.",
+    )

@@ -9,5 +9,6 @@ router.register("api-tokens", views.ApiTokenViewSet, basename="api-token")
 
 urlpatterns = [
     path("organization", views.CurrentOrganizationView.as_view(), name="organization"),
+    path("me/", views.MeView.as_view(), name="me"),
     *router.urls,
 ]

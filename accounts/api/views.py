@@ -9,6 +9,7 @@ from accounts.api import serializers as s
 from accounts.models import ApiToken, Membership, Role
 from accounts.principal import resolve_principal
 from accounts.tenancy import TenantViewSetMixin
+from config.filters import refuse_unknown_parameters
 
 
 class CurrentOrganizationView(generics.RetrieveUpdateAPIView):
@@ -121,3 +122,35 @@ class ApiTokenViewSet(
     def perform_destroy(self, instance):
         if instance.is_active:
             instance.revoke()
+
+
+class MeView(generics.GenericAPIView):
+    """Who is calling: the user, membership and organization behind the credentials."""
+
+    serializer_class = s.MeSerializer
+    operation_id_prefix = "me"
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        operation_id="me_retrieve",
+        summary="Who am I",
+        description="The user, membership, role and organization this request acts as, and "
+        "how it authenticated: `personal` (a member's token), `integration` (an "
+        "organization-level key: no user, membership or role, only a scope) or `session` "
+        "(signed in; no scope). A session in several organizations acts for the one chosen "
+        "with `X-Organization` or on the sign-in pages.",
+    )
+    def get(self, request, *args, **kwargs):
+        refuse_unknown_parameters(request, ())
+        principal = resolve_principal(request)
+        user = principal.user
+        body = {
+            "user": user,
+            "membership": principal.membership.pk if principal.membership else None,
+            "role": None if principal.is_integration else principal.role,
+            "organization": principal.organization,
+            "token_kind": principal.token_kind,
+            "scope": principal.token.scope if principal.token else None,
+        }
+        return Response(s.MeSerializer(body).data)
