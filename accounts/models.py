@@ -113,3 +113,74 @@ class ApiToken(models.Model):
     def revoke(self):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at", "updated_at"])
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def with_status(self, status: str, *, now=None):
+        """Invitations whose status (computed from their timestamps) is ``status``."""
+        now = now or timezone.now()
+        conditions = {
+            InvitationStatus.ACCEPTED: models.Q(accepted_at__isnull=False),
+            InvitationStatus.REVOKED: models.Q(accepted_at__isnull=True, revoked_at__isnull=False),
+            InvitationStatus.EXPIRED: models.Q(
+                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now
+            ),
+            InvitationStatus.PENDING: models.Q(
+                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+            ),
+        }
+        return self.filter(conditions[status])
+
+
+class Invitation(models.Model):
+    """An email address asked to join an organization with a role.
+
+    The link's token is random and only its hash is stored (like ApiToken), so
+    the table never holds a working link; a resend replaces the hash, which
+    kills the previous link. The status follows from the timestamps.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveIntegerField(default=0)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "email"], name="invitation_org_email")]
+
+    def __str__(self):
+        return f"{self.email} -> {self.organization} ({self.role})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING

@@ -9,6 +9,7 @@ new endpoint cannot slip through uncovered.
 
 import importlib
 
+from accounts import invitations
 from jobs import services as job_services
 from tests.factories import MembershipFactory, token_for
 
@@ -42,6 +43,12 @@ def ordered_seeders() -> list:
 def seed_accounts(context):
     member = MembershipFactory(organization=context["organization"], role="viewer")
     token_for(member)
+    invitations.invite(
+        organization=context["organization"],
+        email=f"invitee@{context['organization'].slug}.example",
+        role="evaluator",
+        invited_by=context["admin"].user,
+    )
 
 
 @seeder

@@ -1,6 +1,14 @@
 from rest_framework import serializers
 
-from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
+from accounts.models import (
+    ApiToken,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Organization,
+    Role,
+    TokenScope,
+)
 from accounts.principal import TokenKind
 from config.serializers import StrictModelSerializer, StrictSerializer
 
@@ -125,3 +133,41 @@ class MeSerializer(StrictSerializer):
         allow_null=True,
         help_text="The token's scope; null for a session.",
     )
+
+
+class InvitationSerializer(StrictModelSerializer):
+    status = serializers.ChoiceField(
+        choices=InvitationStatus.choices,
+        read_only=True,
+        help_text="From the timestamps: `accepted`, `revoked`, `expired` (past `expires_at`) "
+        "or `pending`.",
+    )
+    invited_by = serializers.CharField(
+        source="invited_by.username", read_only=True, allow_null=True, default=None
+    )
+    accepted_by = serializers.CharField(
+        source="accepted_by.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "last_sent_at",
+            "send_count",
+            "accepted_at",
+            "accepted_by",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(StrictSerializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)

@@ -6,6 +6,7 @@ from accounts.api import views
 router = SimpleRouter()
 router.register("members", views.MembershipViewSet, basename="member")
 router.register("api-tokens", views.ApiTokenViewSet, basename="api-token")
+router.register("invitations", views.InvitationViewSet, basename="invitation")
 
 urlpatterns = [
     path("organization", views.CurrentOrganizationView.as_view(), name="organization"),

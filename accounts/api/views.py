@@ -1,12 +1,14 @@
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts import services
+from accounts import invitations, services
 from accounts.api import serializers as s
-from accounts.models import ApiToken, Membership, Role
+from accounts.api.filters import InvitationFilter
+from accounts.models import ApiToken, Invitation, Membership, Role
 from accounts.principal import resolve_principal
 from accounts.tenancy import TenantViewSetMixin
 from config.filters import refuse_unknown_parameters
@@ -154,3 +156,76 @@ class MeView(generics.GenericAPIView):
             "scope": principal.token.scope if principal.token else None,
         }
         return Response(s.MeSerializer(body).data)
+
+
+ADMINS = {Role.ADMIN}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List invitations (admins)",
+        description="Filter with `status` (pending, accepted, revoked, expired), `role`, `email`.",
+    ),
+    retrieve=extend_schema(summary="Get an invitation (admins)"),
+)
+class InvitationViewSet(
+    TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Invitations to join the organization. The link's secret is only ever in the email."""
+
+    queryset = Invitation.objects.select_related("invited_by", "accepted_by")
+    serializer_class = s.InvitationSerializer
+    operation_id_prefix = "invitations"
+    extra_error_codes = (409,)
+    integration_writes = False
+    write_roles = ADMINS
+    action_roles = {"list": ADMINS, "retrieve": ADMINS}
+    bodyless_actions = ("revoke", "resend")
+    filterset_class = InvitationFilter
+    search_fields = ["email"]
+    ordering_fields = ["created_at", "expires_at", "id"]
+
+    @extend_schema(
+        summary="Invite someone by email (admins)",
+        description="Emails a link to join with `role`, valid `INVITATION_TTL` (7 days by "
+        "default). 409 when the address already has a pending invitation (resend that one), "
+        "belongs to a member, or the organization has `INVITATION_MAX_PENDING` pending "
+        "invitations. Whoever accepts gets a new account, or joins with the existing account "
+        "of that address after signing in.",
+        request=s.InvitationCreateSerializer,
+        responses={201: s.InvitationSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        payload = s.InvitationCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        invitation = invitations.invite(
+            organization=self.principal.organization,
+            invited_by=self.principal.user,
+            **payload.validated_data,
+        )
+        return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Withdraw an invitation (admins)",
+        description="Its link stops working. Revoking again changes nothing; an accepted "
+        "invitation is a 409 (remove the member instead).",
+        request=None,
+        responses={200: s.InvitationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        invitation = invitations.revoke(self.get_object())
+        return Response(s.InvitationSerializer(invitation).data)
+
+    @extend_schema(
+        summary="Send an invitation again (admins)",
+        description="A new link with a new expiry; the previous link stops working. For a "
+        "pending or expired invitation, at most once per `INVITATION_RESEND_INTERVAL_SECONDS` "
+        "(429 with Retry-After) and `INVITATION_MAX_SENDS` times in all (409).",
+        request=None,
+        responses={200: s.InvitationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def resend(self, request, pk=None):
+        invitation = invitations.resend(self.get_object())
+        return Response(s.InvitationSerializer(invitation).data)

@@ -40,8 +40,8 @@ EVALUATOR_WRITES = MEMBER_WRITES | {
     "evaluation_reports_create",
     "needs_assessments_create",
 }
-# Access control: members, tokens and the organization itself.
-ADMINISTRATION = ("members_", "api_tokens_", "organization_")
+# Access control: members, invitations, tokens and the organization itself.
+ADMINISTRATION = ("members_", "invitations_", "api_tokens_", "organization_")
 
 
 @dataclass(frozen=True)
