@@ -5,6 +5,7 @@ cache is in-process. DJANGO_DEBUG=false switches on the production hardening
 that ``manage.py check --deploy`` expects.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -103,6 +104,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# People (docs/people.md): the sign-in pages, invitations and failed sign-ins.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "account-tokens"
+LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)
+INVITATION_TTL = timedelta(seconds=env.int("INVITATION_TTL_SECONDS", default=7 * 24 * 3600))
+INVITATION_MAX_PENDING = env.int("INVITATION_MAX_PENDING", default=200)
+INVITATION_RESEND_INTERVAL_SECONDS = env.int("INVITATION_RESEND_INTERVAL_SECONDS", default=60)
+INVITATION_MAX_SENDS = env.int("INVITATION_MAX_SENDS", default=5)
+# Failed sign-ins allowed per username and per client address in the window.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -360,6 +374,10 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes speak plain HTTP
     SESSION_COOKIE_SECURE = True
+    # Django's defaults, stated: scripts never read the session cookie, and other
+    # sites' forms do not carry it.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
