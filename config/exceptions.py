@@ -11,7 +11,7 @@ from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseForbidden, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -181,6 +181,18 @@ def handler403(request, exception=None):
     return json_problem_response(403, "permission_denied", "You may not do this.", request.path)
 
 
+CSRF_PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Form expired</title>'
+    "</head><body><main><h1>This form expired</h1><p>Go back, reload the page and send the "
+    "form again.</p></main></body></html>"
+)
+
+
 def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: a session-authenticated write without a valid CSRF token."""
+    """CSRF_FAILURE_VIEW: a session-authenticated write without a valid CSRF token.
+
+    The API answers a problem; the server-rendered pages (sign-in, invitations)
+    a page a person can act on."""
+    if not request.path.startswith("/api/"):
+        return HttpResponseForbidden(CSRF_PAGE)
     return json_problem_response(403, "csrf_failed", "CSRF verification failed.", request.path)

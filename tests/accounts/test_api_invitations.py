@@ -228,3 +228,18 @@ class TestRevokeAndResend:
         problem = _problem(admin_client.post(url, {"reason": "x"}, format="json"), 400)
         assert problem["errors"][0]["field"] == "reason"
         assert Invitation.objects.get().revoked_at is None
+
+
+def test_the_invitation_email_goes_out_over_smtp_with_a_working_link(
+    admin_client, client, smtp_server, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(admin_client, "dana@buyer.example")
+    (message,) = smtp_server.messages
+    assert message["To"] == "dana@buyer.example"
+    assert admin_client.organization.name in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    link = last_link("dana@buyer.example")
+    assert f"{settings.SITE_URL}{link}" in text and link in html
+    assert client.get(link).status_code == 200
