@@ -18,7 +18,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -236,14 +236,26 @@ class UsernameTaken(Exception):
     pass
 
 
-def accept_as_new_user(raw: str, *, username: str, password: str) -> Membership:
-    """Create the account and its membership, all or nothing (the caller has
-    validated the password against AUTH_PASSWORD_VALIDATORS)."""
+class AccountExists(Exception):
+    """The invited address has an account: its owner signs in to join (pages only)."""
+
+
+def accept_as_new_user(raw: str, *, username: str | None, password: str) -> Membership:
+    """Create the account (username: the invited address by default) and its
+    membership, all or nothing. The password must pass AUTH_PASSWORD_VALIDATORS
+    (Django's ValidationError otherwise)."""
     with transaction.atomic():
         invitation = find(raw)
+        if existing_account(invitation) is not None:
+            raise AccountExists()
+        username = username or invitation.email
+        user_model = get_user_model()
+        password_validation.validate_password(
+            password, user_model(username=username, email=invitation.email)
+        )
         try:
             with transaction.atomic():
-                user = get_user_model().objects.create_user(
+                user = user_model.objects.create_user(
                     username=username, email=invitation.email, password=password
                 )
         except IntegrityError:

@@ -112,6 +112,8 @@ def accept_invitation(request, token: str):
             )
         except invitations.UsernameTaken:
             form.add_error("username", "This username is taken; choose another one.")
+        except invitations.AccountExists:  # created since the page was shown
+            return render(request, "accounts/invitation_sign_in.html", context)
         except invitations.InvitationUnusable as error:
             return _unusable(request, error)
         else:

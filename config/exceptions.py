@@ -33,6 +33,12 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class Gone(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "This existed, and cannot be used any more."
+    default_code = "gone"
+
+
 class ConcurrentChange(Conflict):
     default_detail = (
         "Another request changed the same data at the same moment. Read it again and retry."

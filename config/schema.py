@@ -47,6 +47,7 @@ _ERROR_DESCRIPTIONS = {
     "403": "Authenticated but not allowed.",
     "404": "Not found (also for other organizations' objects).",
     "409": "Conflicts with the resource's current state.",
+    "410": "Gone: it existed, and cannot be used any more.",
     "412": "The If-Match precondition failed.",
     "413": "Request body too large.",
     "415": "Unsupported media type.",

@@ -171,3 +171,28 @@ class InvitationSerializer(StrictModelSerializer):
 class InvitationCreateSerializer(StrictSerializer):
     email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
+
+
+class InvitationAcceptSerializer(StrictSerializer):
+    token = serializers.CharField(
+        max_length=100, help_text="The last part of the link in the invitation email."
+    )
+    username = serializers.RegexField(
+        r"^[\w.@+-]+\Z",
+        max_length=150,
+        required=False,
+        help_text="The new account's username; the invited address by default.",
+    )
+    password = serializers.CharField(
+        max_length=4096,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="Checked by the password validators (length, common, numeric, similar).",
+    )
+
+
+class InvitationAcceptedSerializer(StrictSerializer):
+    membership = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+    organization = MeOrganizationSerializer(read_only=True)

@@ -1,16 +1,19 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts import invitations, services
 from accounts.api import serializers as s
 from accounts.api.filters import InvitationFilter
-from accounts.models import ApiToken, Invitation, Membership, Role
+from accounts.models import ApiToken, Invitation, InvitationStatus, Membership, Role
 from accounts.principal import resolve_principal
 from accounts.tenancy import TenantViewSetMixin
+from config.exceptions import Conflict, Gone
 from config.filters import refuse_unknown_parameters
 
 
@@ -229,3 +232,65 @@ class InvitationViewSet(
     def resend(self, request, pk=None):
         invitation = invitations.resend(self.get_object())
         return Response(s.InvitationSerializer(invitation).data)
+
+
+# Why an invitation token cannot be used, as the API answers it.
+UNUSABLE = {
+    "invalid": (NotFound, "No invitation has this token (mistyped, or replaced by a resend)."),
+    InvitationStatus.EXPIRED: (Gone, "This invitation has expired; ask for it to be resent."),
+    InvitationStatus.REVOKED: (Gone, "This invitation was withdrawn."),
+    InvitationStatus.ACCEPTED: (Gone, "This invitation was already used."),
+}
+
+
+class InvitationAcceptView(generics.GenericAPIView):
+    """Accept an invitation with a new account, without a browser."""
+
+    serializer_class = s.InvitationAcceptSerializer
+    operation_id_prefix = "invitations_accept"
+    # Anonymous: the token is the credential, and the account is new. Credentials
+    # sent along are not used, so this never acts as (or for) their owner.
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    pagination_class = None
+    filter_backends = []
+    extra_error_codes = (404, 409, 410)
+
+    @extend_schema(
+        operation_id="invitations_accept",
+        summary="Accept an invitation with a new account",
+        description="For an invited address without an account: creates the account "
+        "(`username` defaults to the address) with `password` (checked by the password "
+        "validators) and the membership with the invited role. No credentials needed, and "
+        "none are used. 404 for an unknown token, 410 for an expired, revoked or used one; "
+        "409 when the username is taken or the address already has an account (its owner "
+        "signs in and accepts on the invitation's page instead).",
+        responses={201: s.InvitationAcceptedSerializer},
+    )
+    def post(self, request, *args, **kwargs):
+        payload = s.InvitationAcceptSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            membership = invitations.accept_as_new_user(
+                data["token"], username=data.get("username"), password=data["password"]
+            )
+        except invitations.InvitationUnusable as error:
+            exception, detail = UNUSABLE[error.reason]
+            raise exception(detail) from None
+        except DjangoValidationError as error:
+            raise ValidationError({"password": error.messages}) from None
+        except invitations.UsernameTaken:
+            raise Conflict("This username is taken; choose another one.") from None
+        except invitations.AccountExists:
+            raise Conflict(
+                "An account uses the invited address: sign in with it and accept on the "
+                "invitation's page."
+            ) from None
+        body = {
+            "membership": membership.pk,
+            "username": membership.user.username,
+            "role": membership.role,
+            "organization": membership.organization,
+        }
+        return Response(s.InvitationAcceptedSerializer(body).data, status=status.HTTP_201_CREATED)

@@ -30,8 +30,11 @@ PROJECT_APPS += ("integrations", "config")
 # Bumped by authentication itself (at most once a minute), not by the request's write.
 VOLATILE_FIELDS = {"last_used_at"}
 
+# Anonymous: the body's invitation token is the credential and a caller's own are not
+# used, so no role or scope is involved (tests/accounts/test_api_invitation_accept.py).
+ANONYMOUS_WRITES = {"invitations_accept"}
 # Every member manages their own personal tokens.
-MEMBER_WRITES = {"api_tokens_create", "api_tokens_destroy"}
+MEMBER_WRITES = {"api_tokens_create", "api_tokens_destroy"} | ANONYMOUS_WRITES
 EVALUATOR_WRITES = MEMBER_WRITES | {
     "evaluation_answers_create",
     "evaluation_ratings_create",
@@ -150,12 +153,13 @@ def _integration_client(scope):
 CALLERS = [
     ("viewer", _member_client(Role.VIEWER), MEMBER_WRITES),
     ("evaluator", _member_client(Role.EVALUATOR), EVALUATOR_WRITES),
-    ("admin-read-token", _member_client(Role.ADMIN, TokenScope.READ), set()),
-    ("integration-read", _integration_client(TokenScope.READ), set()),
+    ("admin-read-token", _member_client(Role.ADMIN, TokenScope.READ), ANONYMOUS_WRITES),
+    ("integration-read", _integration_client(TokenScope.READ), ANONYMOUS_WRITES),
     (
         "integration-read-write",
         _integration_client(TokenScope.READ_WRITE),
-        {op.operation_id for op in WRITES if not op.operation_id.startswith(ADMINISTRATION)},
+        ANONYMOUS_WRITES
+        | {op.operation_id for op in WRITES if not op.operation_id.startswith(ADMINISTRATION)},
     ),
 ]
 
