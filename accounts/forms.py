@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 
 from accounts import signin
@@ -27,6 +28,13 @@ class SignInForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "throttled": TOO_MANY_ATTEMPTS,
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django leaves the password unbounded; no real one is this long, and hashing
+        # a megabyte-sized guess is work an attacker should not get for free.
+        self.fields["password"].max_length = 4096
+        self.fields["password"].validators.append(MaxLengthValidator(4096))
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""

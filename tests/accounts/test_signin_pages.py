@@ -251,3 +251,9 @@ class TestSessionsAndTokens:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(dana)}")
         response = client.post("/api/v1/api-tokens/", {"name": "y"}, format="json")
         assert response.status_code == 201, response.content
+
+
+def test_an_absurdly_long_password_is_refused_before_any_check(dana, client):
+    response = _sign_in(client, "dana", "x" * 5000)
+    assert response.status_code == 200
+    assert "at most 4096" in response.content.decode()
