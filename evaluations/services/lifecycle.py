@@ -67,6 +67,8 @@ SETTINGS_IN_SCORING = {
     "name",
     "description",
     "profile_notes",
+    "ratings_due",
+    "decision_due",
 }
 
 
@@ -110,8 +112,8 @@ def update_evaluation(evaluation: Evaluation, *, user, data: dict) -> Evaluation
     if evaluation.status == S.SCORING and set(data) - SETTINGS_IN_SCORING:
         fields = ", ".join(sorted(set(data) - SETTINGS_IN_SCORING))
         raise Conflict(
-            "While scoring only weights, exclusions, aggregation and the price weight may "
-            f"change (not {fields})."
+            "While scoring only weights, exclusions, aggregation, the price weight, the "
+            f"texts and the due dates may change (not {fields})."
         )
     new_base = "questionnaire_version" in data and data["questionnaire_version"] != (
         evaluation.questionnaire_version
