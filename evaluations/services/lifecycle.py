@@ -37,6 +37,7 @@ from evaluations.services import bids, packs, proposals, ranks, sourcing
 from evaluations.services.audit import Change, record
 from evaluations.services.status import require_status
 from integrations import events
+from notifications import triggers
 from questionnaires.models import VersionStatus
 
 S = EvaluationStatus
@@ -225,6 +226,7 @@ def remove_candidate(candidate: Candidate, *, user):
     ranks.store_ranks(evaluation.pk)
 
 
+@transaction.atomic
 def assign_evaluator(evaluation: Evaluation, *, user, membership) -> EvaluatorAssignment:
     require_status(evaluation, {S.DRAFT, S.COLLECTING}, "Assigning an evaluator")
     if membership.organization_id != evaluation.organization_id:
@@ -235,6 +237,7 @@ def assign_evaluator(evaluation: Evaluation, *, user, membership) -> EvaluatorAs
         raise Conflict("This member is already an evaluator.")
     assignment = EvaluatorAssignment.objects.create(evaluation=evaluation, membership=membership)
     record(evaluation, user, [Change("evaluator.assigned", new={"member": membership.pk})])
+    triggers.evaluator_assigned(assignment, assigned_by=user)
     return assignment
 
 
