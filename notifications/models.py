@@ -102,3 +102,20 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.kind} {'on' if self.enabled else 'off'} for {self.membership_id}"
+
+
+class ReminderRecord(models.Model):
+    """One reminder item (evaluator, evaluation, due date, kind) that was mailed, on
+    its own or in a digest: its key is never mailed again (notifications.reminders)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="reminder_records"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.key

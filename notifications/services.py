@@ -9,6 +9,7 @@ right after the commit, as webhook deliveries do).
 """
 
 import logging
+from dataclasses import dataclass
 
 from celery import current_app
 from django.conf import settings
@@ -103,6 +104,67 @@ def notify(
         return Notification.objects.get(dedupe_key=dedupe_key)
     enqueue([row.pk])
     return row
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One member's email of a batch: ``membership`` with its user loaded."""
+
+    membership: object
+    context: dict
+    dedupe_key: str | None = None
+
+
+def notify_members(*, kind: str, organization, mails: list[Mail]) -> list[Notification]:
+    """``notify`` for members of ``organization``, in a constant number of queries.
+
+    Members who switched ``kind`` off, have no email address or whose dedupe key
+    is already recorded get nothing. If a concurrent caller records one of the
+    keys meanwhile, the rows are saved one by one and the unique key drops its.
+    """
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}.")
+    keys = [mail.dedupe_key for mail in mails if mail.dedupe_key]
+    recorded = set(
+        Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+        if keys
+        else ()
+    )
+    off = disabled_memberships(kind, {mail.membership.pk for mail in mails})
+    rows = []
+    for mail in mails:
+        user = mail.membership.user
+        if mail.dedupe_key in recorded or mail.membership.pk in off or not user.email:
+            continue
+        subject, text, html = render(
+            kind, {**mail.context, "site_url": settings.SITE_URL, "organization": organization}
+        )
+        rows.append(
+            Notification(
+                organization=organization,
+                recipient=user,
+                to_email=user.email,
+                kind=kind,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                dedupe_key=mail.dedupe_key,
+            )
+        )
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        created = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError:
+                continue
+            created.append(row)
+    enqueue([row.pk for row in created])
+    return created
 
 
 def enqueue(notification_ids: list[int]):

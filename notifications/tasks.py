@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import delivery, services
+from notifications import delivery, reminders, services
 
 
 @shared_task(
@@ -36,3 +36,9 @@ def requeue_stalled():
     ids = delivery.requeue_candidates(now)
     services.enqueue(ids)
     return {"requeued": len(ids), "failed": failed}
+
+
+@shared_task(name="notifications.tasks.send_reminders")
+def send_reminders():
+    """Periodic (beat, daily): ratings reminders and digests. Safe to run twice."""
+    return reminders.send_reminders()

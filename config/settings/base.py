@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from kombu import Queue
 
 from jobs import timeouts as job_timeouts
@@ -189,7 +190,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "NotificationKindEnum": "notifications.models.Kind",
+        "NotificationStatusEnum": "notifications.models.NotificationStatus",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -230,6 +234,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_BACKOFF_BASE_SECONDS = env.int("NOTIFICATION_BACKOFF_BASE_SECONDS", default=30)
+# Ratings reminders (docs/notifications.md): due-soon this many days ahead, overdue
+# once past; more items than the threshold for one member in a run become a digest.
+RATINGS_REMINDER_DAYS = env.int("RATINGS_REMINDER_DAYS", default=3)
+REMINDER_DIGEST_THRESHOLD = env.int("REMINDER_DIGEST_THRESHOLD", default=3)
+# Beat sends them once a day at this hour (UTC), before most working days start.
+REMINDERS_HOUR_UTC = env.int("REMINDERS_HOUR_UTC", default=7)
 
 # Celery. Without a broker the tasks run inline and their errors propagate, so a
 # bare `make run` behaves like the real stack minus the queue.
@@ -350,6 +360,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-requeue-stalled": {
         "task": "notifications.tasks.requeue_stalled",
         "schedule": 300.0,
+    },
+    # Idempotent: a second run the same day (or a redelivery) sends nothing new.
+    "notifications-send-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": crontab(minute=0, hour=REMINDERS_HOUR_UTC),
     },
 }
 # Sync pages only show rows this old, so a slow transaction cannot commit a row

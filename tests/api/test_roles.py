@@ -26,15 +26,19 @@ from tests.seeding import seed_organization
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 PROJECT_APPS = ("accounts", "auth", "jobs", "providers", "questionnaires", "evaluations")
-PROJECT_APPS += ("integrations", "config")
+PROJECT_APPS += ("integrations", "config", "notifications")
 # Bumped by authentication itself (at most once a minute), not by the request's write.
 VOLATILE_FIELDS = {"last_used_at"}
 
 # Anonymous: the body's invitation token is the credential and a caller's own are not
 # used, so no role or scope is involved (tests/accounts/test_api_invitation_accept.py).
 ANONYMOUS_WRITES = {"invitations_accept"}
-# Every member manages their own personal tokens.
-MEMBER_WRITES = {"api_tokens_create", "api_tokens_destroy"} | ANONYMOUS_WRITES
+# Every member manages their own personal tokens and notification preferences.
+MEMBER_WRITES = {
+    "api_tokens_create",
+    "api_tokens_destroy",
+    "notification_preferences_partial_update",
+} | ANONYMOUS_WRITES
 EVALUATOR_WRITES = MEMBER_WRITES | {
     "evaluation_answers_create",
     "evaluation_ratings_create",
@@ -45,6 +49,8 @@ EVALUATOR_WRITES = MEMBER_WRITES | {
 }
 # Access control: members, invitations, tokens and the organization itself.
 ADMINISTRATION = ("members_", "invitations_", "api_tokens_", "organization_")
+# A member's own settings: an integration key has no member to act for.
+MEMBERS_ONLY = ("notification_preferences_",)
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,11 @@ CALLERS = [
         "integration-read-write",
         _integration_client(TokenScope.READ_WRITE),
         ANONYMOUS_WRITES
-        | {op.operation_id for op in WRITES if not op.operation_id.startswith(ADMINISTRATION)},
+        | {
+            op.operation_id
+            for op in WRITES
+            if not op.operation_id.startswith((*ADMINISTRATION, *MEMBERS_ONLY))
+        },
     ),
 ]
 

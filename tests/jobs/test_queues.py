@@ -14,6 +14,7 @@ QUEUES = {
     "integrations.tasks.maintenance": "celery",
     "notifications.tasks.deliver_notification": "celery",
     "notifications.tasks.requeue_stalled": "celery",
+    "notifications.tasks.send_reminders": "celery",
 }
 
 
