@@ -18,7 +18,8 @@ TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Try again later."
 
 
 class SignInForm(AuthenticationForm):
-    """Django's sign-in, refused for a while after repeated failures (accounts.signin).
+    """Django's sign-in, saying so when repeated failures locked it (accounts.signin:
+    the backend refuses and the signal counts; this form only words the refusal).
 
     The lockout is checked before the password, so a locked-out guess learns
     nothing, and its message is the same whether the username exists or not.
@@ -41,11 +42,7 @@ class SignInForm(AuthenticationForm):
         address = signin.client_address(self.request)
         if signin.is_locked_out(username, address):
             raise ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            return super().clean()
-        except ValidationError:
-            signin.record_failure(username, address)
-            raise
+        return super().clean()
 
 
 class EmailPasswordResetForm(PasswordResetForm):

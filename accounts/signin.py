@@ -1,18 +1,23 @@
 """Failed sign-ins, counted per username and per client address.
 
 After ``LOGIN_FAILURE_LIMIT`` failures within ``LOGIN_FAILURE_WINDOW_SECONDS``
-for either key, sign-in is refused with one message until the window ends,
-whether or not the username exists (the count does not depend on it) and
-whether or not the password would have been right. Usernames are hashed into
-the key, so the cache never holds what was typed. Like the API's rate limits
-(``config.throttling``), the counters live in the cache and are a protection,
-not a function: when the cache is down, sign-in works unthrottled.
+for either key, sign-in is refused until the window ends, whether or not the
+username exists (the count does not depend on it) and whether or not the
+password would have been right. The rule sits in the authentication backend and
+Django's ``user_login_failed`` signal, not in one form, so every way to sign in
+with a password obeys it: our pages, ``/admin/`` and the browsable API's login.
+
+Usernames are hashed into the key, so the cache never holds what was typed.
+Like the API's rate limits (``config.throttling``), the counters live in the
+cache and are a protection, not a function: when the cache is down, sign-in
+works unthrottled.
 """
 
 import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
@@ -54,3 +59,19 @@ def record_failure(username: str, address: str):
                 cache.add(key, 1, window)
     except CACHE_ERRORS as exc:
         log.warning("sign-in failures not counted, the cache is unreachable: %s", exc)
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Django's username and password check, refused while the username or the
+    client address is locked out (AUTHENTICATION_BACKENDS)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is not None and is_locked_out(username or "", client_address(request)):
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def count_failure(sender, credentials, request=None, **kwargs):
+    """``user_login_failed`` receiver (connected in AccountsConfig.ready)."""
+    if request is not None:
+        record_failure(credentials.get("username") or "", client_address(request))

@@ -108,6 +108,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # People (docs/people.md): the sign-in pages, invitations and failed sign-ins.
 LOGIN_URL = "login"
+# Django's password check, refused for a while after repeated failures (accounts.signin).
+AUTHENTICATION_BACKENDS = ["accounts.signin.ThrottledModelBackend"]
 LOGIN_REDIRECT_URL = "account-tokens"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)

@@ -257,3 +257,18 @@ def test_an_absurdly_long_password_is_refused_before_any_check(dana, client):
     response = _sign_in(client, "dana", "x" * 5000)
     assert response.status_code == 200
     assert "at most 4096" in response.content.decode()
+
+
+@pytest.mark.parametrize("login_url", ["/admin/login/", "/api-auth/login/"])
+def test_every_password_sign_in_obeys_the_same_lockout(dana, settings, login_url):
+    """The admin's and the browsable API's sign-in count failures and refuse alike."""
+    settings.LOGIN_FAILURE_LIMIT = 2
+    dana.user.is_staff = True
+    dana.user.save()
+    for _ in range(2):
+        Client().post(login_url, {"username": "dana", "password": "nope"})
+    client = Client()
+    client.post(login_url, {"username": "dana", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    locked = _sign_in(Client(), "dana", PASSWORD)
+    assert TOO_MANY_ATTEMPTS in locked.content.decode()
