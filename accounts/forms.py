@@ -50,7 +50,8 @@ class EmailPasswordResetForm(PasswordResetForm):
     by a worker after the request) instead of in the request.
 
     Accounts without a usable password are included: members added through the
-    API get none, and the reset email is how they choose their first one.
+    API get none, and the reset email is how they choose their first one. Past
+    the hourly limit per address no email is sent, and the page says the same.
     """
 
     def get_users(self, email):
@@ -66,6 +67,8 @@ class EmailPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        if not signin.may_send_reset_email(to_email):
+            return
         user = context["user"]
         notify(
             kind=Kind.PASSWORD_RESET,

@@ -46,19 +46,36 @@ def is_locked_out(username: str, address: str) -> bool:
     return any(count >= settings.LOGIN_FAILURE_LIMIT for count in counts.values())
 
 
+def _increment(key: str, window: int) -> int:
+    # add then incr: atomic in Redis and the local cache. The window starts at the
+    # first count and is not extended by later ones.
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, window)
+        return 1
+
+
 def record_failure(username: str, address: str):
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     try:
         for key in _keys(username, address):
-            # add then incr: atomic in Redis and the local cache. The window starts
-            # at the first failure and is not extended by later ones.
-            cache.add(key, 0, window)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between the two calls
-                cache.add(key, 1, window)
+            _increment(key, settings.LOGIN_FAILURE_WINDOW_SECONDS)
     except CACHE_ERRORS as exc:
         log.warning("sign-in failures not counted, the cache is unreachable: %s", exc)
+
+
+def may_send_reset_email(email: str) -> bool:
+    """At most ``PASSWORD_RESET_EMAILS_PER_HOUR`` reset emails to one address, so the
+    public reset form cannot be used to flood someone's mailbox. The page answers
+    the same either way."""
+    name = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    try:
+        count = _increment(f"password-reset-emails:{name}", 3600)
+    except CACHE_ERRORS as exc:
+        log.warning("reset emails not counted, the cache is unreachable: %s", exc)
+        return True
+    return count <= settings.PASSWORD_RESET_EMAILS_PER_HOUR
 
 
 class ThrottledModelBackend(ModelBackend):

@@ -137,6 +137,12 @@ class TestPasswordReset:
         again = Client().get(link, follow=True)
         assert "does not work" in again.content.decode()
 
+    def test_reset_emails_to_one_address_are_limited_per_hour(self, dana, client, settings):
+        settings.PASSWORD_RESET_EMAILS_PER_HOUR = 2
+        answers = {self._ask(client, "dana@buyer.example")["Location"] for _ in range(4)}
+        assert answers == {"/accounts/password-reset/sent/"}
+        assert Notification.objects.filter(kind=Kind.PASSWORD_RESET).count() == 2
+
     def test_an_account_without_a_password_may_choose_one(self, admin_client):
         admin_client.post(
             "/api/v1/members/", {"username": "erin", "email": "erin@buyer.example"}, format="json"
