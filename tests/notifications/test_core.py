@@ -172,6 +172,18 @@ def test_retries_are_bounded_then_the_row_fails(
     assert smtp_server.messages == []
 
 
+def test_a_mailbox_the_server_refuses_for_good_fails_at_once(
+    member, smtp_server, django_capture_on_commit_callbacks
+):
+    smtp_server.unknown_addresses.add("dana@buyer.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        row = send(member)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.FAILED, 1)
+    assert "SMTPRecipientsRefused" in row.last_error
+    assert smtp_server.messages == []
+
+
 def test_backoff_doubles_and_is_capped(settings):
     settings.NOTIFICATION_BACKOFF_BASE_SECONDS = 30
     settings.NOTIFICATION_BACKOFF_MAX_SECONDS = 100
