@@ -279,3 +279,19 @@ def test_a_real_worker_delivers_after_commit(real_worker, smtp_server):
     assert message.envelope_to == ["real@buyer.example"]
     row.refresh_from_db()
     assert row.status == NotificationStatus.SENT
+
+
+@pytest.mark.worker
+def test_a_real_worker_retries_a_refused_send_after_the_backoff(real_worker, smtp_server, settings):
+    settings.NOTIFICATION_BACKOFF_BASE_SECONDS = 1
+    smtp_server.refuse_next(1)
+    member = MembershipFactory(user__email="retry@buyer.example")
+    with transaction.atomic():
+        row = send(member)
+    deadline = time.monotonic() + 30
+    while not smtp_server.messages and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert smtp_server.refused == 1
+    assert [m.envelope_to for m in smtp_server.messages] == [["retry@buyer.example"]]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.SENT, 2)
