@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("needs.api.urls")),
     path("", include("evaluations.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

@@ -1,9 +1,18 @@
 """Read-side querysets and the rules for who sees which ratings."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from evaluations.engine.ranking import competition_ranked
-from evaluations.models import EvaluationStatus, Rating, RatingSheet, Scorecard
+from evaluations.models import (
+    Candidate,
+    ConflictStatus,
+    EvaluationStatus,
+    EvaluatorAssignment,
+    Rating,
+    RatingSheet,
+    Scorecard,
+)
 from evaluations.models.inputs import author_submitted
 from providers.models import ProviderExternalId
 
@@ -172,3 +181,84 @@ def visible_ratings(evaluation, principal):
         RatingSheet.objects.filter(candidate=OuterRef("candidate"), evaluator=assignment)
     )
     return ratings.filter(Q(evaluator=assignment) | (author_submitted() & submitted_by_caller))
+
+
+# ------------------------------------------------------------------ due dates
+
+# Ratings are collected until the evaluation moves to scoring; a decision is
+# outstanding until it is decided (a cancelled evaluation owes nothing).
+COLLECTING_RATINGS = (EvaluationStatus.DRAFT, EvaluationStatus.COLLECTING)
+DECISION_OWED = (EvaluationStatus.DRAFT, EvaluationStatus.COLLECTING, EvaluationStatus.SCORING)
+
+
+def _count(queryset, group_by: str):
+    """A correlated COUNT of ``queryset`` (filtered on an OuterRef), 0 when empty."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def barred_q(prefix: str = "") -> Q:
+    """Evaluators barred by a declared conflict the lead did not override: no sheet
+    is expected from them."""
+    return Q(
+        **{
+            f"{prefix}conflict_status": ConflictStatus.CONFLICT,
+            f"{prefix}conflict_overridden_at__isnull": True,
+        }
+    )
+
+
+def with_sheet_counts(evaluations):
+    """Evaluations annotated with what ``ratings_overdue_q`` compares: candidates,
+    expected raters (not barred) and their submitted sheets."""
+    evaluation = OuterRef("pk")
+    return evaluations.annotate(
+        due_candidates=_count(Candidate.objects.filter(evaluation=evaluation), "evaluation"),
+        due_raters=_count(
+            EvaluatorAssignment.objects.filter(evaluation=evaluation).exclude(barred_q()),
+            "evaluation",
+        ),
+        due_sheets=_count(
+            RatingSheet.objects.filter(candidate__evaluation=evaluation).exclude(
+                barred_q("evaluator__")
+            ),
+            "candidate__evaluation",
+        ),
+    )
+
+
+def ratings_overdue_q(today) -> Q:
+    """On ``with_sheet_counts``: ``ratings_due`` has passed while still collecting and
+    a sheet is missing (an expected evaluator has not submitted one for every
+    candidate, or nobody may rate at all)."""
+    return Q(ratings_due__lt=today, status__in=COLLECTING_RATINGS) & (
+        Q(due_raters=0) | Q(due_sheets__lt=F("due_candidates") * F("due_raters"))
+    )
+
+
+def decision_overdue_q(today) -> Q:
+    return Q(decision_due__lt=today, status__in=DECISION_OWED)
+
+
+def evaluators_with_sheets(assignments):
+    """Assignments annotated with ``sheets_submitted`` and ``candidate_count``
+    (two correlated counts in the list's one query)."""
+    return assignments.annotate(
+        sheets_submitted=_count(RatingSheet.objects.filter(evaluator=OuterRef("pk")), "evaluator"),
+        candidate_count=_count(
+            Candidate.objects.filter(evaluation=OuterRef("evaluation")), "evaluation"
+        ),
+    )
+
+
+def evaluator_overdue_q(today) -> Q:
+    """On ``evaluators_with_sheets``: the evaluation's ``ratings_due`` has passed while
+    still collecting and this (unbarred) evaluator has a sheet to submit."""
+    return (
+        Q(
+            evaluation__ratings_due__lt=today,
+            evaluation__status__in=COLLECTING_RATINGS,
+            sheets_submitted__lt=F("candidate_count"),
+        )
+        & ~barred_q()
+    )

@@ -92,6 +92,15 @@ def succeed(job: Job, *, result=None, result_path: str = ""):
     )
 
 
+def succeeded_job(job_id) -> Job | None:
+    """The job if it succeeded (with its organization and requester), else None."""
+    return (
+        Job.objects.select_related("organization", "created_by")
+        .filter(pk=job_id, status=JobStatus.SUCCEEDED)
+        .first()
+    )
+
+
 def fail(job_id, error: str):
     Job.objects.filter(pk=job_id).exclude(status=JobStatus.SUCCEEDED).update(
         status=JobStatus.FAILED,

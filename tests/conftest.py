@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.factories import MembershipFactory, OrganizationFactory, token_for
+from tests.mail import SmtpServer
 
 
 @pytest.fixture
@@ -80,6 +81,29 @@ def real_worker(transactional_db):
             yield worker
     finally:
         app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (aiosmtpd); Django's SMTP backend points at it.
+
+    ``smtp_server.messages`` holds what it received (parsed ``EmailMessage`` with
+    ``envelope_to``); ``refuse_next(n)`` makes the next n messages fail with a
+    temporary error; addresses in ``unknown_addresses`` are refused for good;
+    ``stop()`` / ``start()`` close and reopen the port.
+    """
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = server.host
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def pytest_report_header(config):

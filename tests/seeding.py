@@ -56,6 +56,7 @@ APP_SEEDERS = [
     "tests.evaluations.seed",
     "tests.evaluations.seed_reports",
     "tests.integrations.seed",
+    "tests.notifications.seed",
 ]
 for module in APP_SEEDERS:
     importlib.import_module(module)

@@ -19,7 +19,7 @@ def settings_env_names() -> set[str]:
 
 def test_services_and_healthchecks():
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis", "mailpit"}
     for name, service in services.items():
         assert "healthcheck" in service, name
 
@@ -33,6 +33,16 @@ def test_app_services_share_an_environment_the_settings_understand():
     assert set(envs[0]) <= known, set(envs[0]) - known
     assert envs[0]["DATABASE_URL"].startswith("postgres://")
     assert envs[0]["REDIS_URL"].startswith("redis://redis:")
+    assert envs[0]["EMAIL_URL"] == "smtp://mailpit:1025"
+
+
+def test_mailpit_catches_the_mail():
+    mailpit = compose()["services"]["mailpit"]
+    assert mailpit["image"].startswith("axllent/mailpit")
+    assert "8025:8025" in mailpit["ports"]
+    assert compose()["services"]["worker"]["depends_on"]["mailpit"] == {
+        "condition": "service_healthy"
+    }
 
 
 def test_commands_run_the_real_processes():

@@ -17,6 +17,7 @@ APPS = (
     "integrations",
     "jobs",
     "needs",
+    "notifications",
     "providers",
     "questionnaires",
 )

@@ -18,6 +18,7 @@ PURE_MODULES = {
     "config.text",
     "needs.assessment",
     "needs.rules",
+    "notifications.reminder_rules",
     "providers.catalog",
     "providers.rules",
     "providers.vocabulary",

@@ -8,6 +8,7 @@ that ``manage.py check --deploy`` expects.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from kombu import Queue
 
 from jobs import timeouts as job_timeouts
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "needs",
     "evaluations",
     "integrations",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +176,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "NotificationKindEnum": "notifications.models.Kind",
+        "NotificationStatusEnum": "notifications.models.NotificationStatus",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -193,6 +198,34 @@ WEBHOOK_BACKOFF_BASE_SECONDS = env.int("WEBHOOK_BACKOFF_BASE_SECONDS", default=3
 WEBHOOK_BACKOFF_MAX_SECONDS = env.int("WEBHOOK_BACKOFF_MAX_SECONDS", default=900)
 WEBHOOK_SECRET_GRACE_SECONDS = env.int("WEBHOOK_SECRET_GRACE_SECONDS", default=24 * 3600)
 WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
+
+# Email. EMAIL_URL picks the backend: the embedded default prints mail to the
+# console; `smtp://host:port` (Mailpit in docker-compose) or `smtp+tls://user:pass@host:587`
+# send it. Sends happen in the worker (notifications.delivery), never in a request.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# A mail server that stops answering must not hold a worker for the task's whole limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Provider Scorecards <noreply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute links in emails start with this (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_BACKOFF_BASE_SECONDS = env.int("NOTIFICATION_BACKOFF_BASE_SECONDS", default=30)
+# Ratings reminders (docs/notifications.md): due-soon this many days ahead, overdue
+# once past; more items than the threshold for one member in a run become a digest.
+RATINGS_REMINDER_DAYS = env.int("RATINGS_REMINDER_DAYS", default=3)
+REMINDER_DIGEST_THRESHOLD = env.int("REMINDER_DIGEST_THRESHOLD", default=3)
+# Beat sends them once a day at this hour (UTC), before most working days start.
+REMINDERS_HOUR_UTC = env.int("REMINDERS_HOUR_UTC", default=7)
 
 # Celery. Without a broker the tasks run inline and their errors propagate, so a
 # bare `make run` behaves like the real stack minus the queue.
@@ -215,6 +248,7 @@ CELERY_TASK_ROUTES = {
     "evaluations.tasks.score_evaluation": {"queue": "scoring"},
     "evaluations.tasks_reports.generate_report": {"queue": "reports"},
     "integrations.tasks.deliver_webhook": {"queue": "webhooks"},
+    # Notifications use the default "celery" queue: a send takes milliseconds.
 }
 
 # Timeouts, in the order jobs/timeouts.py explains: a task ends before the broker
@@ -228,6 +262,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int(
 )
 # A delivery attempt needs seconds (connect + read timeouts), never the full task limit.
 WEBHOOK_TASK_TIME_LIMIT = min(120, CELERY_TASK_TIME_LIMIT)
+# A send takes seconds (EMAIL_TIMEOUT bounds each SMTP step), never the full task limit.
+NOTIFICATION_TASK_TIME_LIMIT = min(120, CELERY_TASK_TIME_LIMIT)
+# Waits between attempts stay under the webhooks' maximum, which the broker's
+# visibility timeout below is derived to outlast (a waiting retry is not redelivered).
+NOTIFICATION_BACKOFF_MAX_SECONDS = min(
+    env.int("NOTIFICATION_BACKOFF_MAX_SECONDS", default=600), WEBHOOK_BACKOFF_MAX_SECONDS
+)
+# A claim this old belongs to a worker that died mid-send (longer than any task runs).
+NOTIFICATION_CLAIM_STALE_SECONDS = NOTIFICATION_TASK_TIME_LIMIT + JOB_TIMEOUT_MARGIN_SECONDS
+# Pending this long past the longest retry wait, a send is queued again (lost message).
+NOTIFICATION_REQUEUE_GRACE = 120
+NOTIFICATION_REQUEUE_BATCH = 500
 # Workers sweep for the messages of dead workers this often (one scan per sweep).
 UNACKED_RESTORE_INTERVAL = 10
 CELERY_VISIBILITY_TIMEOUT = env.int(
@@ -296,6 +342,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Expired idempotency keys, old tombstones and webhook logs; lost deliveries re-queued.
     "integrations-maintenance": {"task": "integrations.tasks.maintenance", "schedule": 300.0},
+    # Notification sends whose message was lost (broker down at enqueue, worker died).
+    "notifications-requeue-stalled": {
+        "task": "notifications.tasks.requeue_stalled",
+        "schedule": 300.0,
+    },
+    # Idempotent: a second run the same day (or a redelivery) sends nothing new.
+    "notifications-send-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": crontab(minute=0, hour=REMINDERS_HOUR_UTC),
+    },
 }
 # Sync pages only show rows this old, so a slow transaction cannot commit a row
 # behind a cursor that has already passed it; tombstones are kept this long.

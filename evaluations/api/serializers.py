@@ -1,12 +1,21 @@
 """Evaluations, candidates and evaluators."""
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.tenancy import TenantModelSerializer
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.api import serializers_sourcing as sourcing
 from evaluations.api.serializers_packs import packs_field
-from evaluations.models import AuditEvent, Candidate, Evaluation, EvaluatorAssignment
+from evaluations.engine.due import DueState, due_date_errors, due_state
+from evaluations.models import (
+    AuditEvent,
+    Candidate,
+    ConflictStatus,
+    Evaluation,
+    EvaluatorAssignment,
+)
+from evaluations.selectors import COLLECTING_RATINGS
 from evaluations.services import packs as packs_service
 from needs import services as needs
 from providers.api.fields import EnumChoiceField
@@ -84,6 +93,8 @@ class EvaluationSerializer(TenantModelSerializer):
             "horizon_months",
             "quantities",
             "price_weight",
+            "ratings_due",
+            "decision_due",
             "status",
             "lead",
             "decision",
@@ -104,6 +115,13 @@ class EvaluationSerializer(TenantModelSerializer):
             "lead": {
                 "required": False,
                 "help_text": "Membership id of an admin; defaults to you when you are an admin.",
+            },
+            "ratings_due": {
+                "help_text": "Last day for the evaluators' sheets; reminders follow it "
+                "(docs/notifications.md). Null: no due date.",
+            },
+            "decision_due": {
+                "help_text": "Last day for the lead's decision; not before `ratings_due`.",
             },
         }
 
@@ -135,7 +153,21 @@ class EvaluationSerializer(TenantModelSerializer):
     def validate_quantities(self, value):
         return sourcing.validate_quantities(value)
 
+    def check_due_dates(self, attrs):
+        def current(field):
+            return attrs[field] if field in attrs else getattr(self.instance, field, None)
+
+        errors = due_date_errors(
+            ratings_due=current("ratings_due"),
+            decision_due=current("decision_due"),
+            given={field for field in ("ratings_due", "decision_due") if field in attrs},
+            today=timezone.localdate(),
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+
     def validate(self, attrs):
+        self.check_due_dates(attrs)
         assessment = attrs.get("needs_assessment")
         if assessment is not None and self.instance is None:
             attrs = needs.prefill_evaluation(attrs, assessment, given=self.initial_data)
@@ -246,6 +278,25 @@ class EvaluatorSerializer(TenantModelSerializer):
     )
     username = serializers.CharField(source="membership.user.username", read_only=True)
     may_rate = serializers.BooleanField(read_only=True)
+    ratings_due = serializers.DateField(
+        source="evaluation.ratings_due",
+        read_only=True,
+        allow_null=True,
+        help_text="The evaluation's last day for sheets.",
+    )
+    sheets_submitted = serializers.SerializerMethodField(
+        help_text="Candidates this evaluator submitted a sheet for."
+    )
+    sheets_outstanding = serializers.SerializerMethodField(
+        help_text="Candidates still without their sheet (0 once barred by a declared "
+        "conflict, or once the evaluation left collecting)."
+    )
+    days_left = serializers.SerializerMethodField(
+        help_text="Days until `ratings_due` (negative once past); null without one."
+    )
+    overdue = serializers.SerializerMethodField(
+        help_text="`ratings_due` has passed and sheets are outstanding."
+    )
 
     class Meta:
         model = EvaluatorAssignment
@@ -259,6 +310,11 @@ class EvaluatorSerializer(TenantModelSerializer):
             "conflict_override_reason",
             "conflict_overridden_at",
             "may_rate",
+            "ratings_due",
+            "sheets_submitted",
+            "sheets_outstanding",
+            "days_left",
+            "overdue",
             "created_at",
         ]
         read_only_fields = [
@@ -272,6 +328,34 @@ class EvaluatorSerializer(TenantModelSerializer):
             "may_rate",
             "created_at",
         ]
+
+    def _counts(self, obj) -> tuple[int, int]:
+        """(submitted, outstanding): from the list's annotations, else counted."""
+        if not hasattr(obj, "sheets_submitted"):
+            obj.sheets_submitted = obj.sheets.count()
+            obj.candidate_count = obj.evaluation.candidates.count()
+        barred = obj.conflict_status == ConflictStatus.CONFLICT and not obj.conflict_overridden_at
+        collecting = obj.evaluation.status in COLLECTING_RATINGS
+        owed = max(0, obj.candidate_count - obj.sheets_submitted)
+        return obj.sheets_submitted, owed if collecting and not barred else 0
+
+    def _due(self, obj) -> DueState:
+        outstanding = self._counts(obj)[1]
+        return due_state(
+            obj.evaluation.ratings_due, today=timezone.localdate(), done=outstanding == 0
+        )
+
+    def get_sheets_submitted(self, obj) -> int:
+        return self._counts(obj)[0]
+
+    def get_sheets_outstanding(self, obj) -> int:
+        return self._counts(obj)[1]
+
+    def get_days_left(self, obj) -> int | None:
+        return self._due(obj).days_left
+
+    def get_overdue(self, obj) -> bool:
+        return self._due(obj).overdue
 
 
 class DeclarationSerializer(StrictSerializer):

@@ -1,6 +1,7 @@
 """Evaluations: CRUD, status, decision, scoring requests and their scorecards."""
 
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -22,18 +23,44 @@ from config.sync import SyncMixin, UpdatedSinceFilter
 from evaluations.api import serializers as s
 from evaluations.api.serializers_scorecards import ScorecardSerializer
 from evaluations.models import AuditEvent, Evaluation, EvaluationStatus
-from evaluations.selectors import latest_ranked
+from evaluations.selectors import (
+    decision_overdue_q,
+    latest_ranked,
+    ratings_overdue_q,
+    with_sheet_counts,
+)
 from evaluations.services import decisions, lifecycle, scoring
 from evaluations.services.awards import evaluation_lots
 from jobs.api.serializers import JobSerializer
 
 
+def _overdue(queryset, condition, value: bool):
+    return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
 class EvaluationFilter(django_filters.FilterSet):
     updated_since = UpdatedSinceFilter()
+    ratings_overdue = django_filters.BooleanFilter(
+        method="filter_ratings_overdue",
+        help_text="`true`: `ratings_due` has passed while the evaluation is still draft or "
+        "collecting and a sheet is missing; `false`: the others.",
+    )
+    decision_overdue = django_filters.BooleanFilter(
+        method="filter_decision_overdue",
+        help_text="`true`: `decision_due` has passed and the evaluation is not decided or "
+        "cancelled; `false`: the others.",
+    )
 
     class Meta:
         model = Evaluation
         fields = ["status", "industry", "aggregation"]
+
+    def filter_ratings_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        return _overdue(with_sheet_counts(queryset), ratings_overdue_q(today), value)
+
+    def filter_decision_overdue(self, queryset, name, value):
+        return _overdue(queryset, decision_overdue_q(timezone.localdate()), value)
 
 
 class AuditEventFilter(django_filters.FilterSet):

@@ -1,6 +1,7 @@
 """Nested under an evaluation: candidates, evaluators, answers, ratings, overrides."""
 
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -22,7 +23,7 @@ from evaluations.models import (
     Rating,
     RatingSheet,
 )
-from evaluations.selectors import visible_ratings
+from evaluations.selectors import evaluator_overdue_q, evaluators_with_sheets, visible_ratings
 from evaluations.services import answers, bids, evaluators, lifecycle, ratings
 
 RATERS = {Role.ADMIN, Role.EVALUATOR}
@@ -36,6 +37,18 @@ class CandidateInputFilter(django_filters.FilterSet):
 
 class RatingFilter(CandidateInputFilter):
     evaluator = IdFilter(field_name="evaluator_id")
+
+
+class EvaluatorFilter(django_filters.FilterSet):
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        help_text="`true`: evaluators with sheets outstanding after `ratings_due`; "
+        "`false`: the others.",
+    )
+
+    def filter_overdue(self, queryset, name, value):
+        condition = evaluator_overdue_q(timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
 class EvaluationChildMixin(NestedTenantViewSetMixin):
@@ -101,14 +114,18 @@ class EvaluatorViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Members assigned to rate, each with a conflict-of-interest declaration.
+    """Members assigned to rate, each with a conflict-of-interest declaration and the
+    state of their sheets against `ratings_due` (`?overdue=true`: the late ones).
 
     Removing one is audited, and refused (409) once the evaluation left collecting,
     once they submitted ratings or once they declared a conflict."""
 
-    queryset = EvaluatorAssignment.objects.select_related("membership__user")
+    queryset = evaluators_with_sheets(
+        EvaluatorAssignment.objects.select_related("membership__user", "evaluation")
+    )
     serializer_class = s.EvaluatorSerializer
     operation_id_prefix = "evaluation_evaluators"
+    filterset_class = EvaluatorFilter
     action_roles = {"declaration": RATERS}
 
     def perform_create(self, serializer):

@@ -71,6 +71,10 @@ class Evaluation(models.Model):
         default=EvaluationStatus.DRAFT,
         db_index=True,
     )
+    # Due dates (docs/evaluations.md): the last day for evaluators' sheets and for
+    # the lead's decision. Reminders (notifications.reminders) follow ratings_due.
+    ratings_due = models.DateField(null=True, blank=True)
+    decision_due = models.DateField(null=True, blank=True)
     lead = models.ForeignKey(
         "accounts.Membership", on_delete=models.PROTECT, related_name="led_evaluations"
     )

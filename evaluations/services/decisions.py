@@ -19,6 +19,7 @@ from evaluations.services.audit import Change, record
 from evaluations.services.awards import compute_awards, evaluation_lots
 from evaluations.services.status import require_status
 from integrations import events
+from notifications import triggers
 
 
 def _checked_award(evaluation: Evaluation, award: dict[str, int]) -> dict[str, int]:
@@ -113,4 +114,5 @@ def decide(evaluation: Evaluation, *, user, award: dict[str, int], rationale: st
         events.EVALUATION_DECIDED,
         events.evaluation_decided_data(evaluation),
     )
+    triggers.decision_made(evaluation)
     return evaluation

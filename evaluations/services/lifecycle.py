@@ -37,6 +37,7 @@ from evaluations.services import bids, packs, proposals, ranks, sourcing
 from evaluations.services.audit import Change, record
 from evaluations.services.status import require_status
 from integrations import events
+from notifications import triggers
 from questionnaires.models import VersionStatus
 
 S = EvaluationStatus
@@ -67,6 +68,8 @@ SETTINGS_IN_SCORING = {
     "name",
     "description",
     "profile_notes",
+    "ratings_due",
+    "decision_due",
 }
 
 
@@ -110,8 +113,8 @@ def update_evaluation(evaluation: Evaluation, *, user, data: dict) -> Evaluation
     if evaluation.status == S.SCORING and set(data) - SETTINGS_IN_SCORING:
         fields = ", ".join(sorted(set(data) - SETTINGS_IN_SCORING))
         raise Conflict(
-            "While scoring only weights, exclusions, aggregation and the price weight may "
-            f"change (not {fields})."
+            "While scoring only weights, exclusions, aggregation, the price weight, the "
+            f"texts and the due dates may change (not {fields})."
         )
     new_base = "questionnaire_version" in data and data["questionnaire_version"] != (
         evaluation.questionnaire_version
@@ -223,6 +226,7 @@ def remove_candidate(candidate: Candidate, *, user):
     ranks.store_ranks(evaluation.pk)
 
 
+@transaction.atomic
 def assign_evaluator(evaluation: Evaluation, *, user, membership) -> EvaluatorAssignment:
     require_status(evaluation, {S.DRAFT, S.COLLECTING}, "Assigning an evaluator")
     if membership.organization_id != evaluation.organization_id:
@@ -233,6 +237,7 @@ def assign_evaluator(evaluation: Evaluation, *, user, membership) -> EvaluatorAs
         raise Conflict("This member is already an evaluator.")
     assignment = EvaluatorAssignment.objects.create(evaluation=evaluation, membership=membership)
     record(evaluation, user, [Change("evaluator.assigned", new={"member": membership.pk})])
+    triggers.evaluator_assigned(assignment, assigned_by=user)
     return assignment
 
 

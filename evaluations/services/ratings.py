@@ -8,9 +8,11 @@ from config.exceptions import Conflict
 from config.races import retry_on_unique_race
 from config.text import is_blank
 from evaluations.models import EvaluationStatus, Override, Rating, RatingSheet
+from evaluations.selectors import barred_q
 from evaluations.services.audit import Change, record
 from evaluations.services.lifecycle import require_status
 from evaluations.services.packs import pinned_questions
+from notifications import triggers
 
 MAX_ITEMS = 1000
 S = EvaluationStatus
@@ -139,7 +141,22 @@ def submit_sheet(evaluation, *, user, membership, candidate) -> RatingSheet:
         Change("sheet.submitted", new={"evaluator": assignment.pk}, candidate_id=candidate.pk)
     )
     record(evaluation, user, changes)
+    triggers.sheet_submitted(
+        sheet,
+        evaluation=evaluation,
+        submitted_by=user,
+        **sheet_progress(evaluation),
+    )
     return sheet
+
+
+def sheet_progress(evaluation) -> dict:
+    """Sheets submitted so far, and expected: one per candidate from every evaluator
+    not barred by a declared conflict."""
+    candidates = evaluation.candidates.count()
+    raters = evaluation.evaluators.exclude(barred_q()).count()
+    submitted = RatingSheet.objects.filter(candidate__evaluation=evaluation).count()
+    return {"sheets_submitted": submitted, "sheets_expected": candidates * raters}
 
 
 def _require_lead(evaluation, membership):

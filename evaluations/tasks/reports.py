@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
+from evaluations.models import Report
 from evaluations.services import reports
-from jobs.services import run_job
+from jobs.services import run_job, succeeded_job
+from notifications import triggers
 
 
 @shared_task(name="evaluations.tasks_reports.generate_report")
@@ -18,3 +20,9 @@ def generate_report(job_id: str):
         )
 
     run_job(job_id, work)
+    # Also when a copy of the message finds the job done: the previous run may
+    # have died before mailing; the dedupe key keeps it to one email.
+    job = succeeded_job(job_id)
+    if job is not None:
+        report = Report.objects.select_related("evaluation").get(pk=job.result["report"])
+        triggers.report_done(job, report=report)

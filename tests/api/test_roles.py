@@ -26,12 +26,16 @@ from tests.seeding import seed_organization
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 PROJECT_APPS = ("accounts", "auth", "jobs", "providers", "questionnaires", "evaluations")
-PROJECT_APPS += ("integrations", "config")
+PROJECT_APPS += ("integrations", "config", "notifications")
 # Bumped by authentication itself (at most once a minute), not by the request's write.
 VOLATILE_FIELDS = {"last_used_at"}
 
-# Every member manages their own personal tokens.
-MEMBER_WRITES = {"api_tokens_create", "api_tokens_destroy"}
+# Every member manages their own personal tokens and notification preferences.
+MEMBER_WRITES = {
+    "api_tokens_create",
+    "api_tokens_destroy",
+    "notification_preferences_partial_update",
+}
 EVALUATOR_WRITES = MEMBER_WRITES | {
     "evaluation_answers_create",
     "evaluation_ratings_create",
@@ -42,6 +46,8 @@ EVALUATOR_WRITES = MEMBER_WRITES | {
 }
 # Access control: members, tokens and the organization itself.
 ADMINISTRATION = ("members_", "api_tokens_", "organization_")
+# A member's own settings: an integration key has no member to act for.
+MEMBERS_ONLY = ("notification_preferences_",)
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,11 @@ CALLERS = [
     (
         "integration-read-write",
         _integration_client(TokenScope.READ_WRITE),
-        {op.operation_id for op in WRITES if not op.operation_id.startswith(ADMINISTRATION)},
+        {
+            op.operation_id
+            for op in WRITES
+            if not op.operation_id.startswith((*ADMINISTRATION, *MEMBERS_ONLY))
+        },
     ),
 ]
 

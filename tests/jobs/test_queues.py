@@ -12,6 +12,9 @@ QUEUES = {
     "jobs.tasks.ping": "celery",
     "jobs.tasks.sweep_stale_jobs": "celery",
     "integrations.tasks.maintenance": "celery",
+    "notifications.tasks.deliver_notification": "celery",
+    "notifications.tasks.requeue_stalled": "celery",
+    "notifications.tasks.send_reminders": "celery",
 }
 
 
