@@ -3,7 +3,9 @@
     API=http://127.0.0.1:8000/api/v1 TOKEN=<the token make run printed> \
         python3 docs/examples/walkthrough.py
 
-Standard library only, so it runs with any Python 3.11. It creates three
+Standard library only, so it runs with any Python 3.11. It starts by inviting
+the team (the invitees get an email with a link to set their password, see
+docs/people.md), then creates three
 candidate providers for a 120-person healthcare clinic that needs an MSSP and a
 vCISO, answers every question of the built-in vetting questionnaire for each of
 them, rates the judged questions as the lead evaluator, scores, and downloads
@@ -25,6 +27,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import date, timedelta
 
 API = os.environ.get("API", "http://127.0.0.1:8000/api/v1").rstrip("/")
 TOKEN = os.environ.get("TOKEN", "")
@@ -44,6 +47,25 @@ def call(method: str, path: str, body=None, *, raw: bool = False):
     except urllib.error.HTTPError as error:
         sys.exit(f"{method} {path} -> {error.code}: {error.read().decode(errors='replace')}")
     return payload if raw else json.loads(payload or b"null")
+
+
+def invite(email: str, role: str):
+    """Invite one person; an address already invited or already a member is said, not fatal."""
+    request = urllib.request.Request(  # noqa: S310 (the API address the user gave)
+        API + "/invitations/",
+        data=json.dumps({"email": email, "role": role}).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            invitation = json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        if error.code != 409:
+            sys.exit(f"POST /invitations/ -> {error.code}: {error.read().decode(errors='replace')}")
+        print(f"{email}: {json.loads(error.read())['detail']}")
+        return
+    print(f"invited {email} as {role}, link valid until {invitation['expires_at'][:16]} UTC")
 
 
 def wait_for(job: dict) -> dict:
@@ -132,6 +154,15 @@ def main():
     if not TOKEN:
         sys.exit("Set TOKEN to an admin's API token (make run prints one).")
 
+    # 0. Invite your team: an evaluator who rates, a viewer who reads. Each gets an
+    #    email whose link sets their password and signs them in; their own
+    #    tokens are made on /accounts/tokens/ (with make run the email is
+    #    printed in the server's console; with docker compose, it is in Mailpit).
+    me = call("GET", "/me/")
+    print(f"signed in as {me['user']['username']} ({me['role']}) in {me['organization']['name']}")
+    invite("priya@clinic.example", "evaluator")
+    invite("sam@clinic.example", "viewer")
+
     # 1. Which kinds of provider does the buyer need?
     assessment = call(
         "POST",
@@ -171,10 +202,16 @@ def main():
             "employee_count": 120,
             "required_service_models": ["mssp", "vciso"],
             "frameworks": ["hipaa"],
+            # Evaluators are reminded by email before ratings fall due.
+            "ratings_due": (date.today() + timedelta(days=14)).isoformat(),
+            "decision_due": (date.today() + timedelta(days=21)).isoformat(),
         },
     )
     base = f"/evaluations/{evaluation['id']}"
-    print(f"evaluation {evaluation['id']}: needs {evaluation['required_service_models']}")
+    print(
+        f"evaluation {evaluation['id']}: needs {evaluation['required_service_models']}, "
+        f"ratings due {evaluation['ratings_due']}, decision due {evaluation['decision_due']}"
+    )
 
     # 4. Providers, what they offer, and each as a candidate.
     catalog = call("GET", "/capabilities/?page_size=100")["results"]
@@ -216,9 +253,10 @@ def main():
         print(f"answers for candidate {candidate}: {counts}")
 
     # 6. The lead rates the judged questions (text, evidence) after declaring
-    #    no conflict of interest, then submits one sheet per candidate.
-    me = next(m for m in call("GET", "/members/")["results"] if m["role"] == "admin")
-    evaluator = call("POST", f"{base}/evaluators/", {"member": me["id"]})
+    #    no conflict of interest, then submits one sheet per candidate. An
+    #    invited evaluator, once signed up, is assigned the same way and gets an
+    #    email saying what to declare.
+    evaluator = call("POST", f"{base}/evaluators/", {"member": me["membership"]})
     call("POST", f"{base}/evaluators/{evaluator['id']}/declaration/", {"has_conflict": False})
     judged = [
         q for q in questions if q["kind"] in ("text", "evidence") or q.get("scoring") == "judged"

@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 
+from accounts.models import Invitation
 from accounts.services import bootstrap_organization
 
 SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "examples" / "walkthrough.py"
@@ -31,6 +33,15 @@ def test_walkthrough_reaches_an_explained_comparison_report(live_server, tmp_pat
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+    # It starts by inviting the team: one pending invitation each, emailed.
+    assert "invited priya@clinic.example as evaluator" in run.stdout
+    invited = Invitation.objects.filter(organization__slug="demo")
+    assert sorted(invited.values_list("email", "role")) == [
+        ("priya@clinic.example", "evaluator"),
+        ("sam@clinic.example", "viewer"),
+    ]
+    invitees = {"priya@clinic.example", "sam@clinic.example"}
+    assert invitees <= {address for m in mail.outbox for address in m.to}
     ranking = run.stdout.split("ranking:\n", 1)[1].splitlines()
     assert ranking[0].startswith("  1. Harbor Shield: 100.0 (completeness 1.0)")
     assert ranking[1].startswith("  2. Northwind Security:")
