@@ -89,7 +89,8 @@ def smtp_server(settings):
 
     ``smtp_server.messages`` holds what it received (parsed ``EmailMessage`` with
     ``envelope_to``); ``refuse_next(n)`` makes the next n messages fail with a
-    temporary error; ``stop()`` / ``start()`` close and reopen the port.
+    temporary error; addresses in ``unknown_addresses`` are refused for good;
+    ``stop()`` / ``start()`` close and reopen the port.
     """
     server = SmtpServer()
     server.start()

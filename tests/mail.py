@@ -18,6 +18,12 @@ class _Handler:
     def __init__(self, server: "SmtpServer"):
         self.server = server
 
+    async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+        if address in self.server.unknown_addresses:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, smtp, session, envelope):
         return self.server.receive(envelope.content, list(envelope.rcpt_tos))
 
@@ -28,6 +34,8 @@ class SmtpServer:
         self.port = free_port(host)
         self.messages: list[EmailMessage] = []
         self.refused = 0
+        # Addresses refused for good (5xx at RCPT), as for a mailbox that does not exist.
+        self.unknown_addresses: set[str] = set()
         self._refuse = 0
         self._lock = threading.Lock()
         self._controller: Controller | None = None

@@ -50,6 +50,19 @@ def test_a_member_switches_kinds_off_and_on_for_themselves(viewer_client, organi
     assert not NotificationPreference.objects.filter(membership=other).exists()
 
 
+def test_preferences_are_per_organization_for_a_member_of_two(db):
+    first = MembershipFactory(role=Role.EVALUATOR)
+    second = MembershipFactory(user=first.user, role=Role.VIEWER)
+    client = APIClient()
+    client.force_login(first.user)
+    other = {"HTTP_X_ORGANIZATION": second.organization.slug}
+    response = client.patch(PREFERENCES, {"decision_made": False}, format="json", **other)
+    assert response.status_code == 200, response.content
+    assert client.get(PREFERENCES, **other).json()["decision_made"] is False
+    assert client.get(PREFERENCES).json()["decision_made"] is True
+    assert NotificationPreference.objects.get().membership == second
+
+
 def test_what_was_read_can_be_sent_back_whole(admin_client):
     current = admin_client.get(PREFERENCES).json()
     assert admin_client.patch(PREFERENCES, current, format="json").status_code == 200

@@ -172,6 +172,18 @@ def test_retries_are_bounded_then_the_row_fails(
     assert smtp_server.messages == []
 
 
+def test_a_mailbox_the_server_refuses_for_good_fails_at_once(
+    member, smtp_server, django_capture_on_commit_callbacks
+):
+    smtp_server.unknown_addresses.add("dana@buyer.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        row = send(member)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.FAILED, 1)
+    assert "SMTPRecipientsRefused" in row.last_error
+    assert smtp_server.messages == []
+
+
 def test_backoff_doubles_and_is_capped(settings):
     settings.NOTIFICATION_BACKOFF_BASE_SECONDS = 30
     settings.NOTIFICATION_BACKOFF_MAX_SECONDS = 100
@@ -267,3 +279,19 @@ def test_a_real_worker_delivers_after_commit(real_worker, smtp_server):
     assert message.envelope_to == ["real@buyer.example"]
     row.refresh_from_db()
     assert row.status == NotificationStatus.SENT
+
+
+@pytest.mark.worker
+def test_a_real_worker_retries_a_refused_send_after_the_backoff(real_worker, smtp_server, settings):
+    settings.NOTIFICATION_BACKOFF_BASE_SECONDS = 1
+    smtp_server.refuse_next(1)
+    member = MembershipFactory(user__email="retry@buyer.example")
+    with transaction.atomic():
+        row = send(member)
+    deadline = time.monotonic() + 30
+    while not smtp_server.messages and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert smtp_server.refused == 1
+    assert [m.envelope_to for m in smtp_server.messages] == [["retry@buyer.example"]]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.SENT, 2)
