@@ -160,3 +160,25 @@ class ResponseEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} by {self.actor_label}"
+
+
+class ResponseDocument(models.Model):
+    """Evidence a respondent uploaded: stored as a document of the candidate's provider
+    (same checks as the buyer's uploads), citable in this response's answers only."""
+
+    request = models.ForeignKey(ResponseRequest, on_delete=models.CASCADE, related_name="documents")
+    document = models.OneToOneField(
+        "providers.Document", on_delete=models.CASCADE, related_name="response_upload"
+    )
+    contact = models.ForeignKey(
+        ResponseContact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    tenant_path = "request__evaluation__organization"
+
+    class Meta:
+        ordering = ["request_id", "id"]
+
+    def __str__(self):
+        return f"document {self.document_id} of response {self.request_id}"

@@ -5,7 +5,8 @@ API, so the rules (what may change when, draft conflicts, validation) are the
 same. The link token is in the address, so every page is sent with
 ``Referrer-Policy: no-referrer`` (the token never leaks to a linked site) and
 ``Cache-Control: no-store``. A link that is unknown is a 404 page; revoked or
-expired, a 410 page; never a 500.
+expired, a 410 page; never a 500. Requests count against the link's rate limit
+together with the API's (``RespondentLinkThrottle``): past it, a 429 page.
 """
 
 from django.contrib import messages
@@ -15,14 +16,17 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import APIException, ValidationError
 
 from config.exceptions import flatten_errors
+from providers.choices import DocumentKind
 from responses import links, rules
+from responses.api.authentication import RespondentLinkThrottle
 from responses.form_values import FormValueError, form_strings, form_value
 from responses.selectors import answer_states
-from responses.services import respondent
+from responses.services import evidence, respondent
 from responses.services.questions import asked_questions
 from responses.services.respondent import DraftConflict
 
 MAX_VERSION_DIGITS = 9
+MAX_TITLE_LENGTH = 200
 
 
 def _private(response):
@@ -36,6 +40,22 @@ def _unusable(request, unusable: links.LinkUnusable):
     return _private(
         render(request, "responses/link_unusable.html", {"reason": unusable.reason}, status=status)
     )
+
+
+def _open(request, token):
+    """(the link's contact, None), or (None, the page saying why it cannot be used)."""
+    try:
+        contact = links.find_contact(token)
+    except links.LinkUnusable as unusable:
+        return None, _unusable(request, unusable)
+    request.respondent_contact = contact
+    throttle = RespondentLinkThrottle()
+    if not throttle.allow_request(request, None):
+        context = {"reason": "throttled", "wait": int(throttle.wait())}
+        page = render(request, "responses/link_unusable.html", context, status=429)
+        page["Retry-After"] = str(int(throttle.wait()))
+        return None, _private(page)
+    return contact, None
 
 
 def _page(request, contact, token, *, status=200, focus=None):
@@ -71,6 +91,8 @@ def _page(request, contact, token, *, status=200, focus=None):
             )
         sections.append({"section": entry.section, "questions": questions})
     context = {
+        "documents": evidence.uploaded_documents(response_request),
+        "document_kinds": DocumentKind.choices,
         "contact": contact,
         "response_request": response_request,
         "buyer": response_request.evaluation.organization.name,
@@ -88,10 +110,9 @@ def _messages(exc: APIException) -> str:
 
 @require_GET
 def response_page(request, token):
-    try:
-        contact = links.find_contact(token)
-    except links.LinkUnusable as unusable:
-        return _unusable(request, unusable)
+    contact, refusal = _open(request, token)
+    if refusal:
+        return refusal
     return _page(request, contact, token)
 
 
@@ -100,17 +121,16 @@ def _version(request) -> int | None:
     return int(text) if text.isdigit() and len(text) <= MAX_VERSION_DIGITS else None
 
 
-def _back(token, code=""):
+def _back(token, anchor=""):
     url = reverse("respond", kwargs={"token": token})
-    return redirect(f"{url}#q-{code}" if code else url)
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 @require_POST
 def save_answer(request, token):
-    try:
-        contact = links.find_contact(token)
-    except links.LinkUnusable as unusable:
-        return _unusable(request, unusable)
+    contact, refusal = _open(request, token)
+    if refusal:
+        return refusal
     code = request.POST.get("question", "")[:40]
     posted = request.POST.getlist("value")[: respondent.MAX_ITEMS]
     question = next(
@@ -151,15 +171,14 @@ def save_answer(request, token):
             focus=(code, posted, _messages(refused)),
         )
     messages.success(request, f"Saved your answer to {code}.")
-    return _back(token, code)
+    return _back(token, f"q-{code}")
 
 
 @require_POST
 def reply(request, token):
-    try:
-        contact = links.find_contact(token)
-    except links.LinkUnusable as unusable:
-        return _unusable(request, unusable)
+    contact, refusal = _open(request, token)
+    if refusal:
+        return refusal
     code = request.POST.get("question", "")[:40]
     body = request.POST.get("message", "")
     if not body.strip() or len(body) > respondent.MAX_MESSAGE_LENGTH:
@@ -177,15 +196,42 @@ def reply(request, token):
             focus=(code, None, _messages(refused)),
         )
     messages.success(request, f"Sent your answer to the clarification of {code}.")
-    return _back(token, code)
+    return _back(token, f"q-{code}")
+
+
+@require_POST
+def upload(request, token):
+    """One evidence file, with the checks of the API's upload; errors shown on the page."""
+    contact, refusal = _open(request, token)
+    if refusal:
+        return refusal
+    title = request.POST.get("title", "").strip()
+    kind = request.POST.get("kind", "")
+    upload_file = request.FILES.get("file")
+    if not title or len(title) > MAX_TITLE_LENGTH or kind not in DocumentKind.values:
+        messages.error(
+            request,
+            f"Give the document a title (at most {MAX_TITLE_LENGTH} "
+            "characters) and choose what it is.",
+        )
+        return _page(request, contact, token, status=400)
+    if upload_file is None:
+        messages.error(request, "Choose the file to upload.")
+        return _page(request, contact, token, status=400)
+    try:
+        document = evidence.upload_evidence(contact, kind=kind, title=title, upload=upload_file)
+    except APIException as refused:
+        messages.error(request, _messages(refused))
+        return _page(request, contact, token, status=refused.status_code)
+    messages.success(request, f"Uploaded {document.original_filename} as document {document.pk}.")
+    return _back(token, "evidence")
 
 
 @require_POST
 def submit(request, token):
-    try:
-        contact = links.find_contact(token)
-    except links.LinkUnusable as unusable:
-        return _unusable(request, unusable)
+    contact, refusal = _open(request, token)
+    if refusal:
+        return refusal
     try:
         respondent.submit(contact)
     except APIException as refused:

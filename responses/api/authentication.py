@@ -72,12 +72,16 @@ class IsRespondent(BasePermission):
 
 
 class RespondentLinkThrottle(AtomicWindowMixin, SimpleRateThrottle):
-    """Requests per link (``THROTTLE_RESPONDENT_LINK``), whoever holds it."""
+    """Requests per link (``THROTTLE_RESPONDENT_LINK``), whoever holds it, API and pages
+    counted together: the API authenticates the contact (``request.auth``), the pages
+    set ``request.respondent_contact``."""
 
     scope = "respondent_link"
 
     def get_cache_key(self, request, view):
         contact = getattr(request, "auth", None)
+        if not isinstance(contact, ResponseContact):
+            contact = getattr(request, "respondent_contact", None)
         if not isinstance(contact, ResponseContact):
             return None
         return self.cache_format % {"scope": self.scope, "ident": f"contact{contact.pk}"}

@@ -9,6 +9,8 @@ from rest_framework import serializers
 
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.engine.answer_values import MAX_TEXT_LENGTH
+from providers.api.fields import EnumChoiceField
+from providers.models import Document
 from responses.models import ClarificationMessage, ResponseContact, ResponseEvent, ResponseRequest
 from responses.services import requests, respondent, review
 
@@ -202,6 +204,35 @@ class DraftSerializer(StrictSerializer):
     status = serializers.CharField(read_only=True)
     draft_version = serializers.IntegerField(read_only=True)
     answers = DraftItemSerializer(many=True, max_length=respondent.MAX_ITEMS)
+
+
+class EvidenceUploadSerializer(StrictSerializer):
+    kind = EnumChoiceField("DocumentKindEnum")
+    title = serializers.CharField(max_length=200)
+    file = serializers.FileField(
+        help_text="PDF, PNG, JPEG, text, CSV, JSON, DOCX or XLSX, checked by content; at "
+        "most MAX_UPLOAD_BYTES (20 MiB by default)."
+    )
+
+
+class EvidenceSerializer(StrictModelSerializer):
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "original_filename",
+            "content_type",
+            "size",
+            "sha256",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceListSerializer(StrictSerializer):
+    documents = EvidenceSerializer(many=True, read_only=True)
 
 
 class ReplySerializer(StrictSerializer):

@@ -27,6 +27,11 @@ urlpatterns = [
         name="respondent-clarifications",
     ),
     path(
+        "respondent/documents/",
+        views_respondent.RespondentDocumentsView.as_view(),
+        name="respondent-documents",
+    ),
+    path(
         "respondent/submit/",
         views_respondent.RespondentSubmitView.as_view(),
         name="respondent-submit",

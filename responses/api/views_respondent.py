@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from config.conditional import PreconditionFailed, PreconditionRequired
 from config.filters import refuse_unknown_parameters
+from config.parsers import MultiPartParser
 from config.throttling import AnonRateThrottle
 from responses import rules
 from responses.api import serializers as rs
@@ -19,7 +20,7 @@ from responses.api.authentication import (
     RespondentLinkThrottle,
 )
 from responses.selectors import answers_view
-from responses.services import respondent
+from responses.services import evidence, respondent
 from responses.services.questions import asked_questions
 
 TAG = "Respondents"
@@ -189,6 +190,41 @@ class RespondentClarificationView(RespondentView):
         response = self.answers_response()
         response.status_code = 201
         return response
+
+
+class RespondentDocumentsView(RespondentView):
+    operation_id_prefix = "respondent_documents"
+    parser_classes = [MultiPartParser]
+    extra_error_codes = (413, 415)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="List the evidence you uploaded",
+        description="The documents your evidence answers may cite, by id, oldest first.",
+        responses=rs.EvidenceListSerializer,
+    )
+    def get(self, request):
+        refuse_unknown_parameters(request, ())
+        documents = evidence.uploaded_documents(self.response_request())
+        return Response(rs.EvidenceListSerializer({"documents": documents}).data)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Upload an evidence document",
+        description="Multipart form with `kind`, `title` and `file`, checked as the "
+        "buyer's uploads are (empty: 400, too large: 413, other types or a content that "
+        "does not match the extension: 415). At most 20 per response (409).",
+        request={"multipart/form-data": rs.EvidenceUploadSerializer},
+        responses={201: rs.EvidenceSerializer},
+    )
+    def post(self, request):
+        payload = rs.EvidenceUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        document = evidence.upload_evidence(
+            self.contact, kind=data["kind"], title=data["title"], upload=data["file"]
+        )
+        return Response(rs.EvidenceSerializer(document).data, status=201)
 
 
 class RespondentSubmitView(RespondentView):

@@ -12,7 +12,6 @@ from rest_framework.exceptions import ValidationError
 from config.conditional import PreconditionFailed
 from config.exceptions import Conflict
 from evaluations.engine.answer_values import answer_error
-from providers.models import Document
 from responses import rules
 from responses.models import ClarificationMessage, ResponseAnswer, ResponseRequest, ReviewStatus
 from responses.services import events
@@ -31,7 +30,7 @@ class ResponseClosed(Conflict):
     default_code = "response_closed"
 
 
-def _locked_request(contact) -> ResponseRequest:
+def locked_request(contact) -> ResponseRequest:
     return (
         ResponseRequest.objects.select_for_update(of=("self",))
         .select_related("evaluation__organization", "candidate__provider")
@@ -39,7 +38,7 @@ def _locked_request(contact) -> ResponseRequest:
     )
 
 
-def _transition(request: ResponseRequest, event: str) -> str:
+def transition(request: ResponseRequest, event: str) -> str:
     try:
         return rules.after(request.status, event)
     except rules.TransitionRefused as refused:
@@ -57,11 +56,9 @@ def _describe(value) -> str:
 def check_items(request: ResponseRequest, items: list[dict], asked) -> None:
     """400 naming each item whose question is not asked, repeats, or whose value does
     not fit the question's kind."""
-    documents = set(
-        Document.objects.filter(provider_id=request.candidate.provider_id).values_list(
-            "id", flat=True
-        )
-    )
+    # Evidence cites the documents uploaded through this response only: the buyer's
+    # own documents of the provider are none of the respondent's business.
+    documents = set(request.documents.values_list("document_id", flat=True))
     errors: dict[int, dict] = {}
     seen = set()
     for index, item in enumerate(items):
@@ -92,8 +89,8 @@ def save_draft(contact, *, base_version: int, items: list[dict]) -> ResponseRequ
     """Apply ``[{question, value}]`` (``null`` clears) over ``base_version``, all or
     nothing. A question someone changed since that version, to another value, is a
     412 naming it and its current value; other questions merge."""
-    request = _locked_request(contact)
-    status = _transition(request, "save")
+    request = locked_request(contact)
+    status = transition(request, "save")
     if len(items) > MAX_ITEMS:
         raise ValidationError({"answers": [f"At most {MAX_ITEMS} answers per request."]})
     asked = asked_by_code(request)
@@ -154,8 +151,8 @@ def save_draft(contact, *, base_version: int, items: list[dict]) -> ResponseRequ
 @transaction.atomic
 def reply(contact, *, question_code: str, body: str) -> ClarificationMessage:
     """The respondent's answer to a returned question's clarification."""
-    request = _locked_request(contact)
-    _transition(request, "reply")
+    request = locked_request(contact)
+    transition(request, "reply")
     answer = (
         request.answers.filter(question__code=question_code, review=ReviewStatus.RETURNED)
         .select_related("question")
@@ -176,8 +173,8 @@ def reply(contact, *, question_code: str, body: str) -> ClarificationMessage:
 def submit(contact) -> ResponseRequest:
     """Hand the response to the buyer. A resubmission needs every returned question's
     clarification answered (409 naming the others); a first one, at least one answer."""
-    request = _locked_request(contact)
-    status = _transition(request, "submit")
+    request = locked_request(contact)
+    status = transition(request, "submit")
     if request.status == rules.RETURNED:
         threads: dict[str, list[str]] = {}
         returned = request.answers.filter(review=ReviewStatus.RETURNED)

@@ -29,7 +29,7 @@ from evaluations.models import Candidate, Evaluation, Rating
 from evaluations.services import scoring
 from providers.models import Document
 from questionnaires.models import Question
-from responses.models import ResponseContact, ResponseRequest
+from responses.models import ResponseContact, ResponseDocument, ResponseRequest
 from tests.api.request_fields import model_filters, request_fields
 from tests.api.seeded import RESPONDENT_TAG, caller
 from tests.evaluations.builders import QUESTION_DEFAULTS, assign
@@ -111,8 +111,12 @@ def _resendable(context):
 
 
 def _drafting_with_evidence(context):
+    """Drafting again, with an evidence question and the document uploaded through it."""
     _add_evidence(context)
     ResponseRequest.objects.filter(pk=context["response_request_pk"]).update(status="in_progress")
+    ResponseDocument.objects.create(
+        request_id=context["response_request_pk"], document_id=_evidence_document(context)
+    )
 
 
 def _response_request(contacts_field: str) -> "Sample":

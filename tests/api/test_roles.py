@@ -39,6 +39,7 @@ ANONYMOUS_WRITES = {"invitations_accept"}
 ANONYMOUS_WRITES |= {
     "respondent_answers_patch",
     "respondent_clarifications_post",
+    "respondent_documents_post",
     "respondent_submit_post",
 }
 # Every member manages their own personal tokens and notification preferences.

@@ -41,6 +41,8 @@ NOT_WALKED = {
     ("/api/v1/respondent/answers/", "GET"),
     ("/api/v1/respondent/answers/", "PATCH"),
     ("/api/v1/respondent/clarifications/", "POST"),
+    ("/api/v1/respondent/documents/", "GET"),
+    ("/api/v1/respondent/documents/", "POST"),
     ("/api/v1/respondent/submit/", "POST"),
 }
 
