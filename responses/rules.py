@@ -6,6 +6,7 @@ conflicts. ``responses.services`` loads the data, calls these and persists.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from evaluations.engine.lot_scoring import lot_spec
@@ -118,6 +119,20 @@ def status_after_review(reviews: Mapping[str, str]) -> str:
     if values and values == {"accepted"}:
         return ACCEPTED
     return SUBMITTED
+
+
+OPEN = frozenset({SENT, IN_PROGRESS, RETURNED})  # the respondent still has work to do
+
+
+def reminder_kind(status: str, due: date, today: date, days_before: int) -> str | None:
+    """Which reminder a request's contacts get today: "due" from ``days_before`` days
+    before the due date to the day itself, "overdue" after it, while the respondent
+    has work to do; None otherwise."""
+    if status not in OPEN:
+        return None
+    if today > due:
+        return "overdue"
+    return "due" if (due - today).days <= days_before else None
 
 
 def parse_version(header: str | None, request_id: int) -> int | None:

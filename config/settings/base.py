@@ -120,6 +120,7 @@ INVITATION_MAX_SENDS = env.int("INVITATION_MAX_SENDS", default=5)
 RESPONSE_LINK_TTL = timedelta(seconds=env.int("RESPONSE_LINK_TTL_SECONDS", default=30 * 24 * 3600))
 RESPONSE_LINK_RESEND_INTERVAL_SECONDS = env.int("RESPONSE_LINK_RESEND_INTERVAL_SECONDS", default=60)
 RESPONSE_LINK_MAX_SENDS = env.int("RESPONSE_LINK_MAX_SENDS", default=5)
+RESPONSE_REMINDER_DAYS = env.int("RESPONSE_REMINDER_DAYS", default=3)
 # Failed sign-ins allowed per username and per client address in the window.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
@@ -371,6 +372,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-send-reminders": {
         "task": "notifications.tasks.send_reminders",
         "schedule": crontab(minute=0, hour=REMINDERS_HOUR_UTC),
+    },
+    # Idempotent too: one email per contact, kind and due date, ever.
+    "responses-send-reminders": {
+        "task": "responses.tasks.send_response_reminders",
+        "schedule": crontab(minute=15, hour=REMINDERS_HOUR_UTC),
     },
 }
 # Sync pages only show rows this old, so a slow transaction cannot commit a row

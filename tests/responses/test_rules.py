@@ -1,5 +1,7 @@
 """The pure rules of a response request: statuses, applicability, conflicts."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from evaluations.engine.scoring import EvaluationSpec, QuestionnaireSpec, QuestionSpec, SectionSpec
@@ -142,3 +144,20 @@ def test_versions_in_if_match():
     assert rules.parse_version('W/"7-3"', 7) == 3
     for header in (None, "", '"8-3"', '"7-"', '"7-x"', '"7--1"', '"7-' + "9" * 10 + '"', "*"):
         assert rules.parse_version(header, 7) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "days_to_due", "kind"),
+    [
+        ("sent", 5, None),
+        ("sent", 3, "due"),
+        ("in_progress", 0, "due"),
+        ("returned", -1, "overdue"),
+        ("submitted", 1, None),
+        ("submitted", -3, None),
+        ("accepted", -3, None),
+    ],
+)
+def test_reminder_kind(status, days_to_due, kind):
+    today = date(2027, 1, 10)
+    assert rules.reminder_kind(status, today + timedelta(days=days_to_due), today, 3) == kind
