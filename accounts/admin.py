@@ -6,7 +6,7 @@ from django.contrib.auth.forms import UserChangeForm
 from rest_framework.exceptions import ValidationError
 
 from accounts import services
-from accounts.models import ApiToken, Membership, Organization
+from accounts.models import ApiToken, Invitation, Membership, Organization
 
 
 class GuardedUserChangeForm(UserChangeForm):
@@ -94,3 +94,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyMembershipMixin, admin.ModelAdmin):
+    """Shown, never edited: invitations are made, resent and revoked through the API,
+    which sends the link (the row holds only its hash, so nothing here could)."""
+
+    list_display = ["email", "organization", "role", "status", "expires_at", "send_count"]
+    list_filter = ["role", "organization"]
+    search_fields = ["email", "organization__name"]
+    exclude = ["token_hash"]

@@ -18,7 +18,8 @@ TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Try again later."
 
 
 class SignInForm(AuthenticationForm):
-    """Django's sign-in, refused for a while after repeated failures (accounts.signin).
+    """Django's sign-in, saying so when repeated failures locked it (accounts.signin:
+    the backend refuses and the signal counts; this form only words the refusal).
 
     The lockout is checked before the password, so a locked-out guess learns
     nothing, and its message is the same whether the username exists or not.
@@ -41,11 +42,7 @@ class SignInForm(AuthenticationForm):
         address = signin.client_address(self.request)
         if signin.is_locked_out(username, address):
             raise ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            return super().clean()
-        except ValidationError:
-            signin.record_failure(username, address)
-            raise
+        return super().clean()
 
 
 class EmailPasswordResetForm(PasswordResetForm):
@@ -53,7 +50,8 @@ class EmailPasswordResetForm(PasswordResetForm):
     by a worker after the request) instead of in the request.
 
     Accounts without a usable password are included: members added through the
-    API get none, and the reset email is how they choose their first one.
+    API get none, and the reset email is how they choose their first one. Past
+    the hourly limit per address no email is sent, and the page says the same.
     """
 
     def get_users(self, email):
@@ -69,6 +67,8 @@ class EmailPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        if not signin.may_send_reset_email(to_email):
+            return
         user = context["user"]
         notify(
             kind=Kind.PASSWORD_RESET,

@@ -45,12 +45,13 @@ class InvitationConflict(Conflict):
 
 
 class InvitationUnusable(Exception):
-    """The link cannot be used; ``reason`` is an InvitationStatus value or "invalid"."""
+    """The link cannot be used. ``reason``: "invalid" (no such token), the
+    invitation's status when not pending, "member" (the account already is one) or
+    "other_account" (signed in with an account of another address)."""
 
-    def __init__(self, reason: str, invitation: Invitation | None = None):
+    def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-        self.invitation = invitation
 
 
 def _new_token() -> tuple[str, str]:
@@ -196,7 +197,7 @@ def find(raw: str) -> Invitation:
     if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
         raise InvitationUnusable("invalid")
     if invitation.status != InvitationStatus.PENDING:
-        raise InvitationUnusable(invitation.status, invitation)
+        raise InvitationUnusable(invitation.status)
     return invitation
 
 
@@ -224,9 +225,9 @@ def _claim(invitation: Invitation, user) -> Membership:
         fresh = Invitation.objects.filter(pk=invitation.pk).first()
         if fresh is None or fresh.token_hash != invitation.token_hash:
             raise InvitationUnusable("invalid")
-        raise InvitationUnusable(fresh.status, fresh)
+        raise InvitationUnusable(fresh.status)
     if Membership.objects.filter(organization_id=invitation.organization_id, user=user).exists():
-        raise InvitationUnusable("member", invitation)
+        raise InvitationUnusable("member")
     return Membership.objects.create(
         organization_id=invitation.organization_id, user=user, role=invitation.role
     )
@@ -268,5 +269,5 @@ def accept_as_existing_user(raw: str, *, user) -> Membership:
     with transaction.atomic():
         invitation = find(raw)
         if normalize_email(user.email) != invitation.email:
-            raise InvitationUnusable("other_account", invitation)
+            raise InvitationUnusable("other_account")
         return _claim(invitation, user)

@@ -6,6 +6,7 @@ Each view validates, calls one service and renders; the rules live in
 accounts.invitations and accounts.services.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -42,6 +43,11 @@ UNUSABLE = {
         410,
         "This invitation was already used",
         "Each invitation link works once. If you accepted it, sign in.",
+    ),
+    "other_account": (
+        403,
+        "This invitation is for another address",
+        "Sign out, then open the link again and sign in with the invited address.",
     ),
     "member": (
         409,
@@ -117,7 +123,7 @@ def accept_invitation(request, token: str):
         except invitations.InvitationUnusable as error:
             return _unusable(request, error)
         else:
-            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, membership.user, backend=settings.AUTHENTICATION_BACKENDS[0])
             return _joined(request, membership)
     return render(request, "accounts/invitation_new_account.html", {**context, "form": form})
 

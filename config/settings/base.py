@@ -109,9 +109,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # People (docs/people.md): the sign-in pages, invitations and failed sign-ins.
 LOGIN_URL = "login"
+# Django's password check, refused for a while after repeated failures (accounts.signin).
+AUTHENTICATION_BACKENDS = ["accounts.signin.ThrottledModelBackend"]
 LOGIN_REDIRECT_URL = "account-tokens"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)
+PASSWORD_RESET_EMAILS_PER_HOUR = env.int("PASSWORD_RESET_EMAILS_PER_HOUR", default=3)
 INVITATION_TTL = timedelta(seconds=env.int("INVITATION_TTL_SECONDS", default=7 * 24 * 3600))
 INVITATION_MAX_PENDING = env.int("INVITATION_MAX_PENDING", default=200)
 INVITATION_RESEND_INTERVAL_SECONDS = env.int("INVITATION_RESEND_INTERVAL_SECONDS", default=60)

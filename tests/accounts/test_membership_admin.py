@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from accounts import invitations
 from accounts.models import Membership, Role
 from tests.factories import MembershipFactory
 
@@ -40,3 +41,21 @@ def test_the_organization_page_lists_members_without_editing_them(operator, orga
     assert "memberships-TOTAL_FORMS" in html  # the inline is there...
     assert 'name="memberships-0-role"' not in html  # ...without an editable role
     assert operator.get("/admin/accounts/membership/add/").status_code == 403
+
+
+def test_invitations_are_shown_read_only_without_their_hash(operator, organization):
+    inviter = MembershipFactory(organization=organization, role=Role.ADMIN)
+    invitation = invitations.invite(
+        organization=organization,
+        email="dana@buyer.example",
+        role="viewer",
+        invited_by=inviter.user,
+    )
+    client = operator
+    listing = client.get("/admin/accounts/invitation/")
+    assert listing.status_code == 200
+    assert invitation.email in listing.content.decode()
+    page = client.get(f"/admin/accounts/invitation/{invitation.pk}/change/")
+    assert page.status_code == 200
+    assert invitation.token_hash not in page.content.decode()
+    assert client.get("/admin/accounts/invitation/add/").status_code == 403

@@ -137,6 +137,12 @@ class TestPasswordReset:
         again = Client().get(link, follow=True)
         assert "does not work" in again.content.decode()
 
+    def test_reset_emails_to_one_address_are_limited_per_hour(self, dana, client, settings):
+        settings.PASSWORD_RESET_EMAILS_PER_HOUR = 2
+        answers = {self._ask(client, "dana@buyer.example")["Location"] for _ in range(4)}
+        assert answers == {"/accounts/password-reset/sent/"}
+        assert Notification.objects.filter(kind=Kind.PASSWORD_RESET).count() == 2
+
     def test_an_account_without_a_password_may_choose_one(self, admin_client):
         admin_client.post(
             "/api/v1/members/", {"username": "erin", "email": "erin@buyer.example"}, format="json"
@@ -257,3 +263,18 @@ def test_an_absurdly_long_password_is_refused_before_any_check(dana, client):
     response = _sign_in(client, "dana", "x" * 5000)
     assert response.status_code == 200
     assert "at most 4096" in response.content.decode()
+
+
+@pytest.mark.parametrize("login_url", ["/admin/login/", "/api-auth/login/"])
+def test_every_password_sign_in_obeys_the_same_lockout(dana, settings, login_url):
+    """The admin's and the browsable API's sign-in count failures and refuse alike."""
+    settings.LOGIN_FAILURE_LIMIT = 2
+    dana.user.is_staff = True
+    dana.user.save()
+    for _ in range(2):
+        Client().post(login_url, {"username": "dana", "password": "nope"})
+    client = Client()
+    client.post(login_url, {"username": "dana", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    locked = _sign_in(Client(), "dana", PASSWORD)
+    assert TOO_MANY_ATTEMPTS in locked.content.decode()
