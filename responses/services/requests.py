@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.exceptions import Throttled
 
+from accounts.principal import stored_user
 from config.exceptions import Conflict
 from evaluations.models import Candidate, EvaluationStatus
 from evaluations.services.status import require_status
@@ -89,7 +90,7 @@ def create_request(
         candidate=candidate,
         due_date=due_date,
         message=message,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=stored_user(user),
     )
     now = timezone.now()
     issued = []
