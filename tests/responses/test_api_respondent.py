@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import Role
 from responses.models import ResponseAnswer, ResponseContact, ResponseEvent
@@ -279,3 +280,19 @@ def test_reads_run_a_constant_number_of_queries(sent, count_queries):
     save(ann, [{"question": code, "value": None if code != "SOC-02" else True} for code in ASKED])
     save(ann, [{"question": "REP-01", "value": "text"}, {"question": "REP-02", "value": 3}])
     assert measure() == before
+
+
+def test_the_schema_documents_the_respondent_api_apart():
+    """Its own tag and security scheme, on its operations only."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    respondent_ops, others = [], []
+    for path, item in schema["paths"].items():
+        for operation in item.values():
+            (respondent_ops if path.startswith("/api/v1/respondent/") else others).append(operation)
+    assert len(respondent_ops) == 8
+    for operation in respondent_ops:
+        assert operation["tags"] == ["Respondents"], operation["operationId"]
+        assert operation["security"] == [{"respondentLink": []}], operation["operationId"]
+        assert operation["summary"] and operation["description"]
+    assert not any({"respondentLink": []} in op.get("security", []) for op in others)
+    assert schema["components"]["securitySchemes"]["respondentLink"]["scheme"] == "bearer"
