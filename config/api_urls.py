@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("evaluations.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("responses.api.urls")),
 ]

@@ -21,10 +21,22 @@ class Kind(models.TextChoices):
     REPORT_DONE = "report_done", "A report is ready"
     DECISION_MADE = "decision_made", "An evaluation was decided"
     DIGEST = "digest", "Daily digest of reminders"
+    RESPONSE_REQUEST = "response_request", "A buyer asks a provider contact to respond"
+    RESPONSE_DUE = "response_due", "A vendor response is due soon"
+    RESPONSE_OVERDUE = "response_overdue", "A vendor response is overdue"
 
 
 # Sent whatever the preferences say: without them nobody can join or sign in.
-TRANSACTIONAL_KINDS = frozenset({Kind.INVITATION, Kind.PASSWORD_RESET})
+# Vendor response mail goes to a provider's contact, who has no preferences to set.
+TRANSACTIONAL_KINDS = frozenset(
+    {
+        Kind.INVITATION,
+        Kind.PASSWORD_RESET,
+        Kind.RESPONSE_REQUEST,
+        Kind.RESPONSE_DUE,
+        Kind.RESPONSE_OVERDUE,
+    }
+)
 
 
 class NotificationStatus(models.TextChoices):

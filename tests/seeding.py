@@ -64,6 +64,7 @@ APP_SEEDERS = [
     "tests.evaluations.seed_reports",
     "tests.integrations.seed",
     "tests.notifications.seed",
+    "tests.responses.seed",
 ]
 for module in APP_SEEDERS:
     importlib.import_module(module)

@@ -20,6 +20,7 @@ APPS = (
     "notifications",
     "providers",
     "questionnaires",
+    "responses",
 )
 
 

@@ -22,6 +22,8 @@ PURE_MODULES = {
     "providers.catalog",
     "providers.rules",
     "providers.vocabulary",
+    "responses.form_values",
+    "responses.rules",
     "questionnaires.document",
     "questionnaires.document_rules",
     "questionnaires.document_schema",

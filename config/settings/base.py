@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "evaluations",
     "integrations",
     "notifications",
+    "responses",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,11 @@ INVITATION_TTL = timedelta(seconds=env.int("INVITATION_TTL_SECONDS", default=7 *
 INVITATION_MAX_PENDING = env.int("INVITATION_MAX_PENDING", default=200)
 INVITATION_RESEND_INTERVAL_SECONDS = env.int("INVITATION_RESEND_INTERVAL_SECONDS", default=60)
 INVITATION_MAX_SENDS = env.int("INVITATION_MAX_SENDS", default=5)
+# Vendor responses (docs/responses.md): respondent links and their limits.
+RESPONSE_LINK_TTL = timedelta(seconds=env.int("RESPONSE_LINK_TTL_SECONDS", default=30 * 24 * 3600))
+RESPONSE_LINK_RESEND_INTERVAL_SECONDS = env.int("RESPONSE_LINK_RESEND_INTERVAL_SECONDS", default=60)
+RESPONSE_LINK_MAX_SENDS = env.int("RESPONSE_LINK_MAX_SENDS", default=5)
+RESPONSE_REMINDER_DAYS = env.int("RESPONSE_REMINDER_DAYS", default=3)
 # Failed sign-ins allowed per username and per client address in the window.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
@@ -166,6 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="60/minute"),
         "user": env.str("THROTTLE_USER", default="1200/minute"),
+        "respondent_link": env.str("THROTTLE_RESPONDENT_LINK", default="120/minute"),
     },
     "EXCEPTION_HANDLER": "config.exceptions.problem_details_handler",
     # JSON in; endpoints that take files declare their own parsers.
@@ -368,6 +375,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-send-reminders": {
         "task": "notifications.tasks.send_reminders",
         "schedule": crontab(minute=0, hour=REMINDERS_HOUR_UTC),
+    },
+    # Idempotent too: one email per contact, kind and due date, ever.
+    "responses-send-reminders": {
+        "task": "responses.tasks.send_response_reminders",
+        "schedule": crontab(minute=15, hour=REMINDERS_HOUR_UTC),
     },
 }
 # Sync pages only show rows this old, so a slow transaction cannot commit a row

@@ -377,6 +377,7 @@ class AuditEventSerializer(StrictModelSerializer):
             "id",
             "action",
             "actor_label",
+            "source",
             "candidate",
             "question_code",
             "old_value",

@@ -11,7 +11,7 @@ from evaluations.models.evaluation import (
 from evaluations.models.inputs import Answer, Override, Rating, RatingSheet
 from evaluations.models.proposals import Proposal
 from evaluations.models.reports import Report
-from evaluations.models.results import AuditEvent, Scorecard
+from evaluations.models.results import AuditEvent, ChangeSource, Scorecard
 
 __all__ = [
     "Aggregation",
@@ -19,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "BidSource",
     "Candidate",
+    "ChangeSource",
     "ConflictStatus",
     "Evaluation",
     "EvaluationPack",

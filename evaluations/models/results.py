@@ -127,6 +127,11 @@ class Scorecard(models.Model):
         return question_rows(self.details)
 
 
+class ChangeSource(models.TextChoices):
+    BUYER = "buyer", "Entered by the buyer"
+    RESPONDENT = "respondent", "A vendor's response, accepted by the buyer"
+
+
 class AuditEvent(models.Model):
     """Who changed what that moves a score, when, from which value to which."""
 
@@ -140,6 +145,11 @@ class AuditEvent(models.Model):
         max_length=160, blank=True, help_text="Who acted, kept when the user is deleted."
     )
     action = models.CharField(max_length=40, db_index=True)
+    # Where the change came from: the buyer's own input, or a vendor's response
+    # the buyer accepted (responses.services.review).
+    source = models.CharField(
+        max_length=16, choices=ChangeSource.choices, default=ChangeSource.BUYER
+    )
     candidate = models.ForeignKey(
         "evaluations.Candidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

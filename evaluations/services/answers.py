@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.principal import stored_user
 from config.races import retry_on_unique_race
 from evaluations.engine.answer_values import answer_error
-from evaluations.models import Answer, EvaluationStatus
+from evaluations.models import Answer, ChangeSource, EvaluationStatus
 from evaluations.services.audit import Change, record
 from evaluations.services.lifecycle import require_status
 from evaluations.services.packs import pinned_questions
@@ -25,8 +25,13 @@ def _document_ids_by_provider(provider_ids) -> dict[int, set[int]]:
 
 
 @retry_on_unique_race
-def upsert_answers(evaluation, *, user, items: list[dict]) -> dict:
+def upsert_answers(
+    evaluation, *, user, items: list[dict], source: str = ChangeSource.BUYER
+) -> dict:
     """Apply ``[{candidate, question, value}]``; ``value: null`` clears an answer.
+
+    ``source`` is recorded in the audit trail: the buyer, or a vendor response
+    the buyer accepted.
 
     Every item is checked first; any error raises a ValidationError keyed by
     item index and nothing is written. Returns counts of what changed.
@@ -102,7 +107,7 @@ def upsert_answers(evaluation, *, user, items: list[dict]) -> dict:
     Answer.objects.bulk_create(to_create)
     Answer.objects.bulk_update(to_update, ["value", "updated_by", "updated_at"])
     Answer.objects.filter(pk__in=to_delete).delete()
-    record(evaluation, user, changes)
+    record(evaluation, user, changes, source)
     if changes:
         evaluation.save(update_fields=["updated_at"])
     return {

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.principal import stored_user
-from evaluations.models import AuditEvent
+from evaluations.models import AuditEvent, ChangeSource
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ def actor_label(user) -> str:
     return str(getattr(user, "username", "") or user)
 
 
-def record(evaluation, user, changes: list[Change]) -> None:
+def record(evaluation, user, changes: list[Change], source: str = ChangeSource.BUYER) -> None:
     """Write one AuditEvent per change in a single query."""
     if not changes:
         return
@@ -34,6 +34,7 @@ def record(evaluation, user, changes: list[Change]) -> None:
             actor=actor,
             actor_label=label,
             action=change.action,
+            source=source,
             candidate_id=change.candidate_id,
             question_code=change.question_code,
             old_value=change.old,

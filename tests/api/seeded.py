@@ -3,10 +3,13 @@ operation of the OpenAPI schema (the ``seeded`` fixture is in conftest.py)."""
 
 import re
 
+from rest_framework.test import APIClient
+
 from evaluations.models import Evaluation
 from tests.evaluations.builders import assign
 
 PARAMETER = re.compile(r"\{(\w+)\}")
+RESPONDENT_TAG = "Respondents"
 
 
 def _items(body):
@@ -21,6 +24,16 @@ def _own_declaration(context) -> int:
 
 # Objects the admin may write to, where the first one listed is someone else's.
 OBJECT_FOR = {"evaluation_evaluators_declaration": _own_declaration}
+
+
+def caller(client, context, operation: dict):
+    """The client an operation takes: the seeded contact's link for the respondent API
+    (its only credential), ``client`` everywhere else."""
+    if RESPONDENT_TAG not in operation.get("tags", ()):
+        return client
+    respondent = APIClient()
+    respondent.credentials(HTTP_AUTHORIZATION=f"Bearer {context['respondent_token']}")
+    return respondent
 
 
 def url_for(client, context, path: str, operation_id: str = "") -> str:

@@ -42,7 +42,7 @@ def test_concurrent_copies_of_a_write_never_crash(make_client, key):
     def send():
         try:
             barrier.wait(timeout=30)
-            responses.append(_send(client, field, url, body))
+            responses.append(_send(client, field, url, body, context))
         finally:
             connections.close_all()
 

@@ -16,10 +16,12 @@ answers another organization's id differently from an unknown one.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tenancy import tenant_lookup
@@ -27,7 +29,9 @@ from evaluations.models import Candidate, Evaluation, Rating
 from evaluations.services import scoring
 from providers.models import Document
 from questionnaires.models import Question
+from responses.models import ResponseContact, ResponseDocument, ResponseRequest
 from tests.api.request_fields import model_filters, request_fields
+from tests.api.seeded import RESPONDENT_TAG, caller
 from tests.evaluations.builders import QUESTION_DEFAULTS, assign
 from tests.providers.factories import make_document
 from tests.seeding import seed_organization
@@ -88,6 +92,40 @@ def _add_evidence(context):
 def _evidence_document(context) -> int:
     candidate = Candidate.objects.get(evaluation_id=context["evaluation_pk"])
     return Document.objects.get(provider_id=candidate.provider_id).pk
+
+
+def _open_for_a_new_request(context):
+    """The seeded request accepted: its candidate may be asked again."""
+    ResponseRequest.objects.filter(pk=context["response_request_pk"]).update(status="accepted")
+
+
+def _contact(context) -> int:
+    return ResponseContact.objects.get(request_id=context["response_request_pk"]).pk
+
+
+def _resendable(context):
+    """Sent long enough ago that a resend is not throttled."""
+    ResponseContact.objects.filter(request_id=context["response_request_pk"]).update(
+        last_sent_at=timezone.now() - timedelta(hours=1)
+    )
+
+
+def _drafting_with_evidence(context):
+    """Drafting again, with an evidence question and the document uploaded through it."""
+    _add_evidence(context)
+    ResponseRequest.objects.filter(pk=context["response_request_pk"]).update(status="in_progress")
+    ResponseDocument.objects.create(
+        request_id=context["response_request_pk"], document_id=_evidence_document(context)
+    )
+
+
+def _response_request(contacts_field: str) -> "Sample":
+    return Sample(
+        ref=_contact,
+        body=lambda _, ref: {contacts_field: ref},
+        prepare=_resendable,
+        object_key="response_request_pk",
+    )
 
 
 @dataclass(frozen=True)
@@ -198,6 +236,23 @@ SAMPLES: dict[tuple[str, str], Sample] = {
             "monthly": "100.00",
         },
     ),
+    ("evaluation_response_requests_create", "candidate"): Sample(
+        ref=_candidate,
+        body=lambda _, ref: {
+            "candidate": ref,
+            "due_date": str(timezone.localdate() + timedelta(days=5)),
+            "contacts": [{"name": "Ann", "email": "ann@vendor.example"}],
+        },
+        prepare=_open_for_a_new_request,
+    ),
+    ("evaluation_response_requests_resend", "contact"): _response_request("contact"),
+    ("evaluation_response_requests_revoke_link", "contact"): _response_request("contact"),
+    # The respondent's evidence names documents of its own candidate's provider only.
+    ("respondent_answers_patch", "answers[].value"): Sample(
+        ref=_evidence_document,
+        body=lambda _, ref: {"answers": [{"question": EVIDENCE, "value": [ref]}]},
+        prepare=_drafting_with_evidence,
+    ),
     ("evaluation_overrides_create", "candidate"): Sample(
         ref=_candidate,
         body=lambda _, ref: {
@@ -267,7 +322,9 @@ def _url(field, sample: Sample, context) -> str:
     return re.sub(r"{(\w+)}", value, field.url)
 
 
-def _send(client, field, url, body):
+def _send(client, field, url, body, context):
+    if field.url.startswith("/api/v1/respondent/"):
+        client = caller(client, context, {"tags": [RESPONDENT_TAG]})
     headers = {}
     if field.method == "PATCH":  # updates answer 428 without the current ETag
         headers["HTTP_IF_MATCH"] = client.get(url)["ETag"]
@@ -294,12 +351,12 @@ def test_another_organizations_id_is_refused(tenants, key):
     url = _url(field, sample, context_a)
     before = _snapshot()
 
-    foreign = _send(client_a, field, url, sample.body(context_a, sample.ref(context_b)))
+    foreign = _send(client_a, field, url, sample.body(context_a, sample.ref(context_b)), context_a)
     assert foreign.status_code in (400, 404), (key, foreign.status_code, foreign.content[:500])
     if foreign.status_code == 400:
         named = {error["field"] for error in foreign.json()["errors"]}
         assert field.error_field in named, (key, named)
     assert _snapshot() == before, f"{key}: the refused request wrote something"
 
-    own = _send(client_a, field, url, sample.body(context_a, sample.ref(context_a)))
+    own = _send(client_a, field, url, sample.body(context_a, sample.ref(context_a)), context_a)
     assert 200 <= own.status_code < 300, (key, own.status_code, own.content[:500])

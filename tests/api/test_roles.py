@@ -26,13 +26,22 @@ from tests.seeding import seed_organization
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 PROJECT_APPS = ("accounts", "auth", "jobs", "providers", "questionnaires", "evaluations")
-PROJECT_APPS += ("integrations", "config", "notifications")
+PROJECT_APPS += ("integrations", "config", "notifications", "responses")
 # Bumped by authentication itself (at most once a minute), not by the request's write.
 VOLATILE_FIELDS = {"last_used_at"}
 
 # Anonymous: the body's invitation token is the credential and a caller's own are not
 # used, so no role or scope is involved (tests/accounts/test_api_invitation_accept.py).
 ANONYMOUS_WRITES = {"invitations_accept"}
+# The respondent API takes a response link token only: every member credential is a
+# 401 there, never a write, and a link token is a 401 on buyer routes
+# (tests/responses/test_api_respondent.py).
+ANONYMOUS_WRITES |= {
+    "respondent_answers_patch",
+    "respondent_clarifications_post",
+    "respondent_documents_post",
+    "respondent_submit_post",
+}
 # Every member manages their own personal tokens and notification preferences.
 MEMBER_WRITES = {
     "api_tokens_create",

@@ -32,6 +32,18 @@ NOT_WALKED = {
     # Accepting with a token from an email: anonymous, no organization to cross;
     # tests/accounts/test_api_invitation_accept.py.
     ("/api/v1/invitations/accept/", "POST"),
+    # The respondent API: a response link token is the only credential, and it
+    # names one contact's request, so there is no id to guess. Member credentials
+    # are refused there, link tokens on every buyer route, and a link never reaches
+    # another candidate's response: tests/responses/test_api_respondent.py.
+    ("/api/v1/respondent/", "GET"),
+    ("/api/v1/respondent/questionnaire/", "GET"),
+    ("/api/v1/respondent/answers/", "GET"),
+    ("/api/v1/respondent/answers/", "PATCH"),
+    ("/api/v1/respondent/clarifications/", "POST"),
+    ("/api/v1/respondent/documents/", "GET"),
+    ("/api/v1/respondent/documents/", "POST"),
+    ("/api/v1/respondent/submit/", "POST"),
 }
 
 

@@ -9,7 +9,7 @@ first object its list shows.
 import pytest
 
 from tests.api.request_fields import _generated
-from tests.api.seeded import if_match, url_for
+from tests.api.seeded import caller, if_match, url_for
 
 UNKNOWN = "integrattion"  # a typo of a real field name elsewhere in the API
 WRITING = ("post", "put", "patch")
@@ -42,6 +42,7 @@ WRITES = list(_operations())
 def test_an_unknown_field_is_a_400_naming_it(seeded, path, method, operation):
     client, context = seeded
     url = url_for(client, context, path, operation["operationId"])
+    client = caller(client, context, operation)
     media, is_list = _body_shape(operation)
     body = {UNKNOWN: True}
     headers = if_match(client, url) if method != "post" else {}
@@ -97,6 +98,7 @@ def test_a_read_sent_back_whole_is_accepted_and_its_read_only_fields_ignored(
     (read-only fields tampered with, to show they are ignored, never applied)."""
     client, context = seeded
     url = url_for(client, context, path, operation["operationId"])
+    client = caller(client, context, operation)
     read = client.get(url)
     assert read.status_code == 200, read.content[:300]
     before = read.json()

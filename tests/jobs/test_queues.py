@@ -15,6 +15,7 @@ QUEUES = {
     "notifications.tasks.deliver_notification": "celery",
     "notifications.tasks.requeue_stalled": "celery",
     "notifications.tasks.send_reminders": "celery",
+    "responses.tasks.send_response_reminders": "celery",
 }
 
 

@@ -1,0 +1,106 @@
+"""Sending a response request through the API and reading each link from its email."""
+
+import re
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from evaluations.models import Evaluation
+from notifications.models import Kind, Notification
+from tests.evaluations.builders import make_evaluation, make_version
+from tests.providers.factories import ProviderFactory
+
+LINK = re.compile(r"https?://[^/\s]+/respond/(rsp_[A-Za-z0-9_-]+)/")
+
+# Two sections; one question applies to MSSP bids only, one to vCISO bids only.
+SECTIONS = [
+    {
+        "code": "soc",
+        "title": "SOC",
+        "weight": 3,
+        "questions": [
+            {
+                "code": "SOC-01",
+                "kind": "single_choice",
+                "text": "Who runs your SOC?",
+                "help_text": "Own staff, or a partner under your brand.",
+                "weight": 2,
+                "options": [
+                    {"value": "own", "label": "Our own SOC", "score": 1.0},
+                    {"value": "white_label", "label": "A partner's, white-labelled", "score": 0.3},
+                ],
+                "applies_to": ["mssp"],
+            },
+            {"code": "SOC-02", "kind": "boolean", "text": "Is it staffed 24/7?"},
+        ],
+    },
+    {
+        "code": "rep",
+        "title": "Reporting",
+        "questions": [
+            {"code": "REP-01", "kind": "text", "text": "Describe the monthly report."},
+            {"code": "REP-02", "kind": "number", "text": "How many reports a year?"},
+            {"code": "GOV-01", "kind": "boolean", "text": "vCISO only", "applies_to": ["vciso"]},
+        ],
+    },
+]
+LOTS = [
+    {"code": "soc", "title": "Security operations", "service_models": ["mssp"], "weight": 1},
+    {"code": "gov", "title": "Governance", "service_models": ["vciso"], "weight": 1},
+]
+ASKED = ["SOC-01", "SOC-02", "REP-01", "REP-02"]  # of a candidate bidding on `soc` only
+
+
+def make_sourcing(organization, lead, providers=2):
+    """An evaluation with two lots and candidates bidding on `soc` only."""
+    # One questionnaire per evaluation: one published version each.
+    code = f"respond-{Evaluation.objects.count()}"
+    version = make_version(organization, SECTIONS, code=code)
+    evaluation = make_evaluation(
+        organization,
+        version,
+        lead=lead,
+        providers=[ProviderFactory(organization=organization) for _ in range(providers)],
+        lots=LOTS,
+        required_service_models=["mssp", "vciso"],
+    )
+    evaluation.candidates.update(lots=["soc"], bid_source="explicit")
+    return evaluation
+
+
+def requests_url(evaluation) -> str:
+    return f"/api/v1/evaluations/{evaluation.pk}/response-requests/"
+
+
+def send_request(client, evaluation, candidate, contacts=None, **fields):
+    body = {
+        "candidate": candidate.pk,
+        "due_date": str(timezone.localdate() + timedelta(days=14)),
+        "message": "Please answer by the due date.",
+        "contacts": contacts
+        or [{"name": "Dana Vendor", "email": f"dana{candidate.pk}@vendor.example"}],
+        **fields,
+    }
+    response = client.post(requests_url(evaluation), body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def link_token(email: str) -> str:
+    row = Notification.objects.filter(kind=Kind.RESPONSE_REQUEST, to_email=email).latest("id")
+    return LINK.search(row.body_text).group(1)
+
+
+def respondent_client(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def save(client, answers, etag=None):
+    if etag is None:
+        etag = client.get("/api/v1/respondent/answers/")["ETag"]
+    return client.patch(
+        "/api/v1/respondent/answers/", {"answers": answers}, format="json", HTTP_IF_MATCH=etag
+    )
