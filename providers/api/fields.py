@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from config.fields import NamedChoiceField
-from config.text import BLANK_CLASS, WHITESPACE_CLASS
+from config.text import BLANK_CLASS, WHITESPACE_CLASS, is_blank
 from providers.choices import (
     DELIVERY_CHOICES,
     FRAMEWORK_CHOICES,
@@ -71,11 +71,26 @@ def pattern_field(pattern: str, max_length: int, **kwargs) -> serializers.CharFi
     )
 
 
+class TextField(serializers.CharField):
+    """Text whose blank values are stored as "".
+
+    "Blank" is config.text's definition, invisible format characters included:
+    the rules that say a field must be empty (a partner's name for self-delivery)
+    accept such a value as empty, so the row must hold it as empty too, or the
+    database's own constraint refuses what validation let through.
+    """
+
+    def run_validation(self, data=serializers.empty):
+        # After the validators: they judge the text as sent (NUL is refused).
+        value = super().run_validation(data)
+        return "" if isinstance(value, str) and is_blank(value) else value
+
+
 def text_field(max_length: int, *, blank: bool = True, **kwargs) -> serializers.CharField:
     """A text field; ``blank=False`` requires a visible character."""
     pattern = NO_NUL_PATTERN if blank else NOT_BLANK_PATTERN
     kwargs.setdefault("required", not blank)
-    return serializers.CharField(
+    return TextField(
         max_length=max_length,
         allow_blank=blank,
         validators=[RegexValidator(pattern, message=_TEXT_MESSAGE)],

@@ -64,6 +64,19 @@ class TestOfferings:
         assert body["delivered_by"] == "self"
         assert body["partner_name"] == ""
 
+    @pytest.mark.parametrize("invisible", ["\u200d\u202c", " \u200b ", "\ufeff"])
+    def test_a_blank_partner_name_is_stored_empty(self, admin_client, provider, invisible):
+        # Blank by the API's definition, so allowed for self-delivery; stored as
+        # it came, it broke the database's "partner name iff partner" rule (500).
+        response = admin_client.post(
+            url(provider, "capabilities"),
+            {"capability": "msp.help_desk", "delivered_by": "self", "partner_name": invisible},
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        assert response.json()["partner_name"] == ""
+        assert CapabilityOffering.objects.get(provider=provider).partner_name == ""
+
     @pytest.mark.parametrize(
         ("payload", "field", "code"),
         [
