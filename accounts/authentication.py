@@ -31,19 +31,32 @@ class IntegrationUser(AnonymousUser):
         return self.username
 
 
+def bearer_credential(request, *, usage: str, invalid: str) -> str | None:
+    """The credential of an `Authorization: Bearer ...` header; None without one.
+
+    A malformed header is refused with ``usage`` (the expected form) or ``invalid``
+    (not ASCII), the same way for every Bearer scheme of the service.
+    """
+    header = authentication.get_authorization_header(request).split()
+    if not header or header[0].lower() != b"bearer":
+        return None
+    if len(header) != 2:
+        raise exceptions.AuthenticationFailed(f"Expected '{usage}'.")
+    try:
+        return header[1].decode("ascii")
+    except UnicodeDecodeError:
+        raise exceptions.AuthenticationFailed(invalid) from None
+
+
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
+        raw = bearer_credential(
+            request, usage="Authorization: Bearer <token>", invalid="Invalid token."
+        )
+        if raw is None:
             return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Expected 'Authorization: Bearer <token>'.")
-        try:
-            raw = header[1].decode("ascii")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
         try:
             # get(), not first(): the hash is unique, so no ORDER BY to build and run.
             token = ApiToken.objects.select_related("organization", "membership__user").get(

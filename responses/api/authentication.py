@@ -11,6 +11,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.authentication import bearer_credential
 from config.throttling import AtomicWindowMixin
 from responses import links
 from responses.models import ResponseContact
@@ -39,15 +40,11 @@ class RespondentLinkAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
+        raw = bearer_credential(
+            request, usage="Authorization: Bearer rsp_<token>", invalid=MESSAGES["invalid"]
+        )
+        if raw is None:
             return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Expected 'Authorization: Bearer rsp_<token>'.")
-        try:
-            raw = header[1].decode("ascii")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(MESSAGES["invalid"]) from None
         if not raw.startswith(links.PREFIX):
             raise exceptions.AuthenticationFailed(
                 "The respondent API takes a response link token (rsp_...), not an API token."
