@@ -13,7 +13,9 @@ def compose():
 
 
 def settings_env_names() -> set[str]:
-    source = (ROOT / "config" / "settings" / "base.py").read_text()
+    # Every settings module: base.py reads some names through the modules it imports.
+    modules = sorted((ROOT / "config" / "settings").glob("*.py"))
+    source = "\n".join(module.read_text() for module in modules)
     return set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
 
 
