@@ -3,8 +3,10 @@
 Server-rendered, no JavaScript. They call the same services as the respondent
 API, so the rules (what may change when, draft conflicts, validation) are the
 same. The link token is in the address, so every page is sent with
-``Referrer-Policy: no-referrer`` (the token never leaks to a linked site) and
-``Cache-Control: no-store``. A link that is unknown is a 404 page; revoked or
+``Referrer-Policy: same-origin`` (the token never leaks to a linked site) and
+``Cache-Control: no-store``. Not ``no-referrer``: under it a browser posts the
+forms with ``Origin: null``, which Django's CSRF check refuses (a 403 on every
+save, seen only in a real browser). A link that is unknown is a 404 page; revoked or
 expired, a 410 page; never a 500. Requests count against the link's rate limit
 together with the API's (``RespondentLinkThrottle``): past it, a 429 page.
 """
@@ -30,7 +32,7 @@ MAX_TITLE_LENGTH = 200
 
 
 def _private(response):
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 
