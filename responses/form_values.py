@@ -23,6 +23,12 @@ def _number(text: str) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
+def form_text(text: str) -> str:
+    """A textarea's text as the API would carry it: HTML forms send every line break
+    as CRLF, whatever the person's system."""
+    return text.replace("\r\n", "\n")
+
+
 def form_value(kind: str, posted: list[str]) -> Any:
     """The value for ``kind`` from the strings posted for one question."""
     values = [text.strip() for text in posted if text.strip()]
@@ -47,7 +53,7 @@ def form_value(kind: str, posted: list[str]) -> Any:
             raise FormValueError("Choose a whole number from the scale.")
         return int(text)
     if kind == "text":
-        return posted[0]
+        return form_text(posted[0])
     return text
 
 

@@ -20,6 +20,8 @@ from responses.form_values import FormValueError, form_strings, form_value
         ("scale", ["4"], 4),
         ("text", ["  keep my spacing "], "  keep my spacing "),
         ("text", ["   "], None),
+        # Browsers send a textarea's line breaks as CRLF; the API's text has LF.
+        ("text", ["one\r\ntwo\r\n"], "one\ntwo\n"),
         ("evidence", ["3, 5,8"], [3, 5, 8]),
     ],
 )
