@@ -21,7 +21,7 @@ from config.exceptions import flatten_errors
 from providers.choices import DocumentKind
 from responses import links, rules
 from responses.api.authentication import RespondentLinkThrottle
-from responses.form_values import FormValueError, form_strings, form_value
+from responses.form_values import FormValueError, form_strings, form_text, form_value
 from responses.selectors import answer_states
 from responses.services import evidence, respondent
 from responses.services.questions import asked_questions
@@ -60,6 +60,17 @@ def _open(request, token):
     return contact, None
 
 
+def _described_by(question, error: str) -> str:
+    """The ids of what a screen reader reads out with the question's control: its
+    help, the evidence field's hint, the error of the last save."""
+    ids = [f"h-{question.code}"] if question.help_text else []
+    if question.kind == "evidence":
+        ids.append(f"n-{question.code}")
+    if error:
+        ids.append(f"e-{question.code}")
+    return " ".join(ids)
+
+
 def _page(request, contact, token, *, status=200, focus=None):
     """The whole response. ``focus``: (code, posted strings, error text) of a form
     that was refused, shown again as posted with its error (strings None: the
@@ -85,6 +96,7 @@ def _page(request, contact, token, *, status=200, focus=None):
                     "state": state,
                     "strings": strings,
                     "error": error,
+                    "described_by": _described_by(question, error),
                     "editable": rules.editable(response_request.status, reviews, question.code),
                     "may_reply": response_request.status == rules.RETURNED
                     and state["review"] == rules.RETURNED,
@@ -182,7 +194,7 @@ def reply(request, token):
     if refusal:
         return refusal
     code = request.POST.get("question", "")[:40]
-    body = request.POST.get("message", "")
+    body = form_text(request.POST.get("message", ""))
     if not body.strip() or len(body) > respondent.MAX_MESSAGE_LENGTH:
         limit = respondent.MAX_MESSAGE_LENGTH
         text = f"Write your answer to the clarification (at most {limit} characters)."
