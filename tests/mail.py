@@ -2,6 +2,7 @@
 
 import socket
 import threading
+import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -63,3 +64,16 @@ class SmtpServer:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+
+def mail_to(server: SmtpServer, address: str, count: int) -> list[EmailMessage]:
+    """The messages ``address`` received, once there are ``count`` of them: delivery
+    runs after the sender's commit, on another thread, so it is waited for."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        received = [m for m in server.messages if address in m.envelope_to]
+        if len(received) >= count:
+            return received
+        time.sleep(0.05)
+    subjects = [(m["To"], m["Subject"]) for m in server.messages]
+    raise AssertionError(f"{address} got fewer than {count} messages: {subjects}")

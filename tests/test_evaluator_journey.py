@@ -9,7 +9,6 @@ candidate) is made directly, since other tests cover making it through the API.
 
 import json
 import re
-import time
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar
@@ -22,6 +21,7 @@ import pytest
 from accounts.services import bootstrap_organization
 from providers.models import Provider
 from tests.evaluations.builders import make_evaluation, make_version
+from tests.mail import mail_to
 
 SECTIONS = [
     {
@@ -100,18 +100,6 @@ def api(method: str, url: str, token: str, body=None) -> tuple[int, dict]:
             return response.status, json.loads(response.read() or b"null")
     except HTTPError as error:
         return error.code, json.loads(error.read() or b"null")
-
-
-def mail_to(server, address: str, count: int) -> list:
-    """The messages ``address`` received, once there are ``count`` of them."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        received = [m for m in server.messages if address in m.envelope_to]
-        if len(received) >= count:
-            return received
-        time.sleep(0.05)
-    subjects = [(m["To"], m["Subject"]) for m in server.messages]
-    raise AssertionError(f"{address} got fewer than {count} messages: {subjects}")
 
 
 def links(message) -> list[str]:
