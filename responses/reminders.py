@@ -4,20 +4,30 @@
 one email per kind and due date, ever: the dedupe key is recorded with the
 email, so a second run the same day, a redelivered task or the next day's run
 sends nothing again. Moving the due date makes new keys, so reminders start
-over. The raw link is not stored, so a reminder points to the email that
-carried it (a resend gives a new one).
+over.
+
+A reminder carries a working link. Only the token's hash is stored, so the link
+of the first email cannot be written again: the reminder gives the contact a
+new token (``link.reissued``) and the one before stops working, as a resend
+does. So a contact's newest email always holds their one live link. The expiry
+stays as the buyer's send set it, and the buyer's send limits do not count
+reminders (at most two per contact and due date).
 """
 
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from evaluations.models import EvaluationStatus
-from notifications.models import Kind
+from notifications.models import Kind, Notification
 from notifications.services import notify
 from responses import rules
 from responses.models import ResponseContact
+from responses.services import events
+from responses.services.events import Event
+from responses.services.requests import link_context, locked_contact, replace_token
 
 KINDS = {"due": Kind.RESPONSE_DUE, "overdue": Kind.RESPONSE_OVERDUE}
 
@@ -26,8 +36,46 @@ def dedupe_key(kind: str, contact_id: int, due: date) -> str:
     return f"response-reminder:{kind}:{contact_id}:{due.isoformat()}"
 
 
+def _usable(contact: ResponseContact, now) -> bool:
+    return contact.revoked_at is None and contact.expires_at > now
+
+
+@transaction.atomic
+def remind(contact: ResponseContact, *, which: str, today: date) -> bool:
+    """Mail one reminder with a fresh link, unless it was mailed already; False when,
+    read again under the lock, it is not due any more (link revoked, response
+    submitted). The lock is the contact's, so two runs at once neither mail twice nor
+    leave the mailed link replaced by one nobody received."""
+    contact = locked_contact(contact)
+    request = contact.request
+    key = dedupe_key(which, contact.pk, request.due_date)
+    if Notification.objects.filter(dedupe_key=key).exists():
+        return True
+    now = timezone.now()
+    days = settings.RESPONSE_REMINDER_DAYS
+    due = rules.reminder_kind(request.status, request.due_date, today, days) == which
+    if not due or not _usable(contact, now):
+        return False
+    raw = replace_token(contact, now=now)
+    notify(
+        kind=KINDS[which],
+        to_email=contact.email,
+        organization=request.evaluation.organization,
+        recipient=None,
+        context={**link_context(contact, raw), "days_left": (request.due_date - today).days},
+        dedupe_key=key,
+    )
+    events.record(
+        request,
+        events.buyer(None),
+        [Event("link.reissued", detail={"contact": contact.email, "reminder": which})],
+    )
+    return True
+
+
 def send_response_reminders(today: date | None = None) -> dict[str, int]:
-    """Mail the reminders due today; returns how many of each kind were recorded."""
+    """Mail the reminders due today; returns how many of each kind are recorded (sent
+    now or by an earlier run)."""
     today = today or timezone.localdate()
     days = settings.RESPONSE_REMINDER_DAYS
     contacts = ResponseContact.objects.filter(
@@ -36,27 +84,13 @@ def send_response_reminders(today: date | None = None) -> dict[str, int]:
         request__evaluation__status__in=(EvaluationStatus.DRAFT, EvaluationStatus.COLLECTING),
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
-    ).select_related("request__evaluation__organization", "request__candidate__provider")
+    ).select_related("request")
     sent = dict.fromkeys(KINDS, 0)
     for contact in contacts:
         request = contact.request
         which = rules.reminder_kind(request.status, request.due_date, today, days)
         if which is None:
             continue
-        notify(
-            kind=KINDS[which],
-            to_email=contact.email,
-            organization=request.evaluation.organization,
-            recipient=None,
-            context={
-                "contact_name": contact.name,
-                "provider_name": request.candidate.provider.name,
-                "due_date": request.due_date,
-                "days_left": (request.due_date - today).days,
-                "last_sent_at": contact.last_sent_at,
-                "external_recipient": True,
-            },
-            dedupe_key=dedupe_key(which, contact.pk, request.due_date),
-        )
-        sent[which] += 1
+        if remind(contact, which=which, today=today):
+            sent[which] += 1
     return sent

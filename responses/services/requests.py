@@ -41,6 +41,20 @@ def due_date_error(due: date) -> str | None:
     return None
 
 
+def link_context(contact: ResponseContact, raw: str) -> dict:
+    """What every email carrying a contact's link shows: who asks, by when, the link."""
+    request = contact.request
+    return {
+        "contact_name": contact.name,
+        "provider_name": request.candidate.provider.name,
+        "due_date": request.due_date,
+        "respond_path": reverse("respond", kwargs={"token": raw}),
+        "expires_at": contact.expires_at,
+        # Not a member: no preferences of theirs to link to.
+        "external_recipient": True,
+    }
+
+
 def _send(contact: ResponseContact, raw: str) -> None:
     request = contact.request
     notify(
@@ -48,16 +62,7 @@ def _send(contact: ResponseContact, raw: str) -> None:
         to_email=contact.email,
         organization=request.evaluation.organization,
         recipient=None,
-        context={
-            "contact_name": contact.name,
-            "provider_name": request.candidate.provider.name,
-            "due_date": request.due_date,
-            "message": request.message,
-            "respond_path": reverse("respond", kwargs={"token": raw}),
-            "expires_at": contact.expires_at,
-            # Not a member: no preferences of theirs to link to.
-            "external_recipient": True,
-        },
+        context={**link_context(contact, raw), "message": request.message},
     )
 
 
@@ -115,7 +120,9 @@ def create_request(
     return request
 
 
-def _locked(contact: ResponseContact) -> ResponseContact:
+def locked_contact(contact: ResponseContact) -> ResponseContact:
+    """The contact reloaded under the lock of its candidate, which every write of a
+    link takes first (one order, no deadlock)."""
     _lock_candidate(contact.request.candidate_id)
     return ResponseContact.objects.select_related(
         "request__evaluation__organization", "request__candidate__provider"
@@ -125,7 +132,7 @@ def _locked(contact: ResponseContact) -> ResponseContact:
 @transaction.atomic
 def revoke_link(contact: ResponseContact, *, user) -> ResponseContact:
     """Kill a contact's link at once; revoking a revoked link changes nothing."""
-    contact = _locked(contact)
+    contact = locked_contact(contact)
     if contact.revoked_at is None:
         contact.revoked_at = timezone.now()
         contact.save(update_fields=["revoked_at"])
@@ -137,12 +144,22 @@ def revoke_link(contact: ResponseContact, *, user) -> ResponseContact:
     return contact
 
 
+def replace_token(contact: ResponseContact, *, now, also: list[str] = ()) -> str:
+    """Give the contact a new token, saved with the fields in ``also``; the old token
+    stops working. Returns the raw token, for the email only (never stored)."""
+    raw, digest = links.new_token()
+    contact.token_hash = digest
+    contact.last_sent_at = now
+    contact.save(update_fields=["token_hash", "last_sent_at", *also])
+    return raw
+
+
 @transaction.atomic
 def resend_link(contact: ResponseContact, *, user) -> ResponseContact:
     """A new link for the contact (the old one, revoked or not, stops working) with a
     new expiry; at most one send per ``RESPONSE_LINK_RESEND_INTERVAL_SECONDS`` (429)
     and ``RESPONSE_LINK_MAX_SENDS`` in all (409)."""
-    contact = _locked(contact)
+    contact = locked_contact(contact)
     if contact.request.status == RequestStatus.ACCEPTED:
         raise ResponseConflict("This response was accepted: there is nothing left to answer.")
     if contact.send_count >= settings.RESPONSE_LINK_MAX_SENDS:
@@ -157,15 +174,10 @@ def resend_link(contact: ResponseContact, *, user) -> ResponseContact:
             wait=max(1, int(wait.total_seconds())),
             detail="This link was sent moments ago; wait before sending it again.",
         )
-    raw, digest = links.new_token()
-    contact.token_hash = digest
     contact.expires_at = links.expiry()
     contact.revoked_at = None
-    contact.last_sent_at = now
     contact.send_count += 1
-    contact.save(
-        update_fields=["token_hash", "expires_at", "revoked_at", "last_sent_at", "send_count"]
-    )
+    raw = replace_token(contact, now=now, also=["expires_at", "revoked_at", "send_count"])
     _send(contact, raw)
     events.record(
         contact.request,
