@@ -20,20 +20,23 @@ SENT, IN_PROGRESS, SUBMITTED, RETURNED, ACCEPTED = (
     "accepted",
 )
 PENDING = "pending"  # review of one answer: also "accepted" and "returned"
+# Threads stay open to both sides until every answer is accepted.
+THREADS_OPEN = frozenset({SENT, IN_PROGRESS, SUBMITTED, RETURNED})
 
 # event -> (statuses it may happen in, status after it); None keeps the status.
+# "message" is the buyer's and "reply" the respondent's, in a question's thread.
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "save": (frozenset({SENT, IN_PROGRESS, RETURNED}), None),
-    "reply": (frozenset({RETURNED}), None),
+    "reply": (THREADS_OPEN, None),
+    "message": (THREADS_OPEN, None),
     "submit": (frozenset({SENT, IN_PROGRESS, RETURNED}), SUBMITTED),
     "review": (frozenset({SUBMITTED, RETURNED}), None),
 }
-# What the respondent is told when an event does not fit the status.
+# What the respondent is told when an event does not fit the status; threads are
+# refused only once accepted, which ``after`` words for every event.
 REFUSALS = {
     "save": "This response was submitted: it can change again only if the buyer returns "
     "questions to you.",
-    "reply": "No question is returned to you: clarifications are answered while the "
-    "response is returned.",
     "submit": "This response is already submitted.",
     "review": "Only a submitted response is reviewed.",
 }
@@ -102,6 +105,13 @@ def draft_conflicts(
         if revision > base_version and stored != value:
             conflicts.append(code)
     return sorted(conflicts)
+
+
+def may_reply(status: str, sides: Sequence[str]) -> bool:
+    """Whether the respondent may write in a question's thread (``sides``: who wrote
+    each message, in order): once the buyer has written in it, until acceptance.
+    The respondent answers; the buyer opens threads, by returning or by a message."""
+    return status in THREADS_OPEN and "buyer" in sides
 
 
 def unanswered_returns(threads: Mapping[str, Sequence[str]]) -> list[str]:

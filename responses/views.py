@@ -98,8 +98,9 @@ def _page(request, contact, token, *, status=200, focus=None):
                     "error": error,
                     "described_by": _described_by(question, error),
                     "editable": rules.editable(response_request.status, reviews, question.code),
-                    "may_reply": response_request.status == rules.RETURNED
-                    and state["review"] == rules.RETURNED,
+                    "may_reply": rules.may_reply(
+                        response_request.status, [m["side"] for m in state["messages"]]
+                    ),
                     "scale": range(question.scale_max + 1),
                 }
             )

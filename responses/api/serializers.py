@@ -104,6 +104,15 @@ class ReviewItemSerializer(StrictSerializer):
     )
 
 
+class BuyerMessageSerializer(StrictSerializer):
+    question = serializers.CharField(max_length=40, help_text="A question of this response.")
+    message = serializers.CharField(
+        max_length=respondent.MAX_MESSAGE_LENGTH,
+        help_text="Shown to the respondent in the question's thread, signed with your "
+        "organization's name.",
+    )
+
+
 class ResponseEventSerializer(StrictModelSerializer):
     class Meta:
         model = ResponseEvent

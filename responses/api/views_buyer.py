@@ -143,6 +143,31 @@ class ResponseRequestViewSet(
         )
 
     @extend_schema(
+        summary="Write in a question's thread without reviewing it",
+        description="Ask the respondent about one answer (or a question not answered yet) "
+        "and leave its review and the request's status as they are; the respondent can "
+        "reply in the thread until the response is accepted (409 after). The answer is "
+        "then accepted or returned with `review` as usual.",
+        request=rs.BuyerMessageSerializer,
+        responses={201: rs.ResponseAnswersSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def messages(self, request, evaluation_pk=None, pk=None):
+        instance = self.get_object()
+        payload = rs.BuyerMessageSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        review.post_message(
+            instance,
+            user=self.principal.user,
+            question_code=payload.validated_data["question"],
+            body=payload.validated_data["message"],
+        )
+        return Response(
+            rs.ResponseAnswersSerializer(answers_view(instance, for_respondent=False)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
         summary="List the request's audit trail",
         description="Every action on the request, buyer's and respondent's, newest first, "
         "with who acted (a respondent by name and address).",

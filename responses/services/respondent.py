@@ -150,16 +150,16 @@ def save_draft(contact, *, base_version: int, items: list[dict]) -> ResponseRequ
 
 @transaction.atomic
 def reply(contact, *, question_code: str, body: str) -> ClarificationMessage:
-    """The respondent's answer to a returned question's clarification."""
+    """The respondent's answer in a question's thread, which the buyer opened (by
+    returning the question or by a message); at any time until acceptance."""
     request = locked_request(contact)
     transition(request, "reply")
-    answer = (
-        request.answers.filter(question__code=question_code, review=ReviewStatus.RETURNED)
-        .select_related("question")
-        .first()
-    )
-    if answer is None:
-        raise ValidationError({"question": ["This question is not returned to you."]})
+    answer = request.answers.filter(question__code=question_code).first()
+    sides = list(answer.messages.values_list("side", flat=True)) if answer else []
+    if not rules.may_reply(request.status, sides):
+        raise ValidationError(
+            {"question": ["The buyer has not written about this question: nothing to answer."]}
+        )
     message = ClarificationMessage.objects.create(
         answer=answer, side="respondent", author_label=contact.label, body=body
     )

@@ -1,7 +1,7 @@
 """Buyer review: accept an answer (it becomes the candidate's answer) or return it
-with a clarification question. Accepted answers go through the evaluation's own
-answer service, so they are validated, audited (source: respondent) and scored
-like any other answer."""
+with a clarification question, or write in a question's thread without reviewing
+it. Accepted answers go through the evaluation's own answer service, so they are
+validated, audited (source: respondent) and scored like any other answer."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +23,21 @@ from responses.services.respondent import ResponseClosed
 
 MAX_ITEMS = 500
 ACCEPT, RETURN = "accept", "return"
+
+
+def _locked(request: ResponseRequest, event: str) -> ResponseRequest:
+    """The request under its row lock (the respondent's writes take it too), once
+    ``event`` fits its status."""
+    request = (
+        ResponseRequest.objects.select_for_update(of=("self",))
+        .select_related("evaluation__organization", "candidate")
+        .get(pk=request.pk)
+    )
+    try:
+        rules.after(request.status, event)
+    except rules.TransitionRefused as refused:
+        raise ResponseClosed(str(refused)) from None
+    return request
 
 
 def _check(items: list[dict], answers: dict[str, ResponseAnswer], asked) -> None:
@@ -47,15 +62,7 @@ def _check(items: list[dict], answers: dict[str, ResponseAnswer], asked) -> None
 def review_answers(request: ResponseRequest, *, user, items: list[dict]) -> ResponseRequest:
     """Apply ``[{question, decision, message}]``, all or nothing; the request becomes
     ``returned`` while a question is returned and ``accepted`` once every answer is."""
-    request = (
-        ResponseRequest.objects.select_for_update(of=("self",))
-        .select_related("evaluation", "candidate")
-        .get(pk=request.pk)
-    )
-    try:
-        rules.after(request.status, "review")
-    except rules.TransitionRefused as refused:
-        raise ResponseClosed(str(refused)) from None
+    request = _locked(request, "review")
     asked = asked_by_code(request)
     answers = {a.question.code: a for a in request.answers.select_related("question")}
     _check(items, answers, asked)
@@ -98,3 +105,25 @@ def review_answers(request: ResponseRequest, *, user, items: list[dict]) -> Resp
     request.save(update_fields=["status", "accepted_at", "updated_at"])
     events.record(request, actor, log)
     return request
+
+
+@transaction.atomic
+def post_message(
+    request: ResponseRequest, *, user, question_code: str, body: str
+) -> ClarificationMessage:
+    """The buyer writes in a question's thread; the answer's review and the request's
+    status stay as they are. Until acceptance, as the respondent's replies."""
+    request = _locked(request, "message")
+    asked = asked_by_code(request)
+    question = asked.get(question_code)
+    if question is None:
+        raise ValidationError({"question": ["No such question in this response."]})
+    answer, _ = ResponseAnswer.objects.get_or_create(
+        request=request, question=question, defaults={"value": None, "revision": 0}
+    )
+    actor = events.buyer(user)
+    message = ClarificationMessage.objects.create(
+        answer=answer, side=Side.BUYER, author_label=actor.label, body=body
+    )
+    events.record(request, actor, [Event("message.posted", question_code)])
+    return message

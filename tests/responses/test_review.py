@@ -169,13 +169,12 @@ def test_only_admins_review(make_client, admin_client, submitted):
     assert not Answer.objects.filter(candidate=candidate).exists()
 
 
-def test_a_reply_needs_a_returned_question(admin_client, submitted):
+def test_a_reply_needs_a_thread_the_buyer_opened(admin_client, submitted):
     _, _, base, respondent = submitted
     body = {"question": "SOC-01", "message": "Unasked"}
-    assert (
-        respondent.post("/api/v1/respondent/clarifications/", body, format="json").status_code
-        == 409
-    )
+    refused = respondent.post("/api/v1/respondent/clarifications/", body, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "question"
     _review(admin_client, base, [{"question": "REP-01", "decision": "return", "message": "Why?"}])
     response = respondent.post("/api/v1/respondent/clarifications/", body, format="json")
     assert response.status_code == 400

@@ -18,6 +18,12 @@ from responses import rules
         ("in_progress", "submit", "submitted"),
         ("returned", "submit", "submitted"),
         ("returned", "reply", "returned"),
+        # Threads stay open to both sides until acceptance.
+        ("submitted", "reply", "submitted"),
+        ("in_progress", "reply", "in_progress"),
+        ("sent", "message", "sent"),
+        ("submitted", "message", "submitted"),
+        ("returned", "message", "returned"),
         ("submitted", "review", "submitted"),
         ("returned", "review", "returned"),
     ],
@@ -31,8 +37,8 @@ def test_allowed_transitions(status, event, expected):
     [
         ("submitted", "save"),
         ("submitted", "submit"),
-        ("submitted", "reply"),
-        ("in_progress", "reply"),
+        ("accepted", "reply"),
+        ("accepted", "message"),
         ("sent", "review"),
         ("in_progress", "review"),
         ("accepted", "save"),
@@ -161,3 +167,17 @@ def test_versions_in_if_match():
 def test_reminder_kind(status, days_to_due, kind):
     today = date(2027, 1, 10)
     assert rules.reminder_kind(status, today + timedelta(days=days_to_due), today, 3) == kind
+
+
+@pytest.mark.parametrize(
+    ("status", "sides", "expected"),
+    [
+        ("submitted", ["buyer"], True),
+        ("returned", ["buyer", "respondent"], True),
+        ("in_progress", ["buyer", "respondent", "buyer"], True),
+        ("submitted", [], False),  # the buyer opens a thread, the respondent answers
+        ("accepted", ["buyer"], False),
+    ],
+)
+def test_the_respondent_replies_in_threads_the_buyer_opened(status, sides, expected):
+    assert rules.may_reply(status, sides) is expected
