@@ -4,10 +4,10 @@ Checks that the page loads with no console message at all (it has no scripts,
 so any message is a blocked resource, a CSP violation or a parse problem), that
 the three charts are in the rendered DOM as SVG, and that a screenshot shows
 something. Locally the test is skipped when Chromium is missing; in CI
-(``CI=true``) it is installed from apt first, and its absence fails the run.
+(``CI=true``, where ``.ci/run`` installs it from apt first) its absence fails
+the run.
 """
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,11 +18,11 @@ import pytest
 from matplotlib.image import imread
 
 from needs import services as needs
+from tests.browser import CHROMIUM
 from tests.evaluations.seed_reports import PROFILE
 from tests.evaluations.test_reports_api import build_comparison, request_report
-from tests.services import IN_CI, require
+from tests.services import require
 
-CHROMIUM = "/usr/bin/chromium"
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -40,21 +40,8 @@ CONSOLE = re.compile(r"CONSOLE[^\]]*\] (.*)")
 CHART_IDS = ("chart-ranking", "chart-heatmap", "chart-win-probability")
 
 
-def _install_chromium():
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update"], check=True, env=env, timeout=900)  # noqa: S607
-    subprocess.run(
-        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],  # noqa: S607
-        check=True,
-        env=env,
-        timeout=1800,
-    )
-
-
 @pytest.fixture(scope="session")
 def chromium():
-    if not Path(CHROMIUM).exists() and IN_CI:
-        _install_chromium()
     require(
         Path(CHROMIUM).exists(),
         f"{CHROMIUM} is missing; install it with `apt-get update && apt-get install -y chromium`",
