@@ -24,6 +24,8 @@ class Kind(models.TextChoices):
     RESPONSE_REQUEST = "response_request", "A buyer asks a provider contact to respond"
     RESPONSE_DUE = "response_due", "A vendor response is due soon"
     RESPONSE_OVERDUE = "response_overdue", "A vendor response is overdue"
+    RESPONSE_RETURNED = "response_returned", "A buyer returns answers with clarification questions"
+    RESPONSE_MESSAGE = "response_message", "A buyer writes in a vendor response's thread"
 
 
 # Sent whatever the preferences say: without them nobody can join or sign in.
@@ -35,6 +37,8 @@ TRANSACTIONAL_KINDS = frozenset(
         Kind.RESPONSE_REQUEST,
         Kind.RESPONSE_DUE,
         Kind.RESPONSE_OVERDUE,
+        Kind.RESPONSE_RETURNED,
+        Kind.RESPONSE_MESSAGE,
     }
 )
 

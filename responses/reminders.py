@@ -22,12 +22,9 @@ from django.utils import timezone
 
 from evaluations.models import EvaluationStatus
 from notifications.models import Kind, Notification
-from notifications.services import notify
 from responses import rules
 from responses.models import ResponseContact
-from responses.services import events
-from responses.services.events import Event
-from responses.services.requests import link_context, locked_contact, replace_token
+from responses.services.requests import locked_contact, mail_new_link
 
 KINDS = {"due": Kind.RESPONSE_DUE, "overdue": Kind.RESPONSE_OVERDUE}
 
@@ -56,19 +53,12 @@ def remind(contact: ResponseContact, *, which: str, today: date) -> bool:
     due = rules.reminder_kind(request.status, request.due_date, today, days) == which
     if not due or not _usable(contact, now):
         return False
-    raw = replace_token(contact, now=now)
-    notify(
+    mail_new_link(
+        contact,
         kind=KINDS[which],
-        to_email=contact.email,
-        organization=request.evaluation.organization,
-        recipient=None,
-        context={**link_context(contact, raw), "days_left": (request.due_date - today).days},
+        context={"days_left": (request.due_date - today).days},
         dedupe_key=key,
-    )
-    events.record(
-        request,
-        events.buyer(None),
-        [Event("link.reissued", detail={"contact": contact.email, "reminder": which})],
+        detail={"reminder": which},
     )
     return True
 

@@ -30,6 +30,11 @@ RESPONSE_LINK_TTL = timedelta(seconds=env.int("RESPONSE_LINK_TTL_SECONDS", defau
 RESPONSE_LINK_RESEND_INTERVAL_SECONDS = env.int("RESPONSE_LINK_RESEND_INTERVAL_SECONDS", default=60)
 RESPONSE_LINK_MAX_SENDS = env.int("RESPONSE_LINK_MAX_SENDS", default=5)
 RESPONSE_REMINDER_DAYS = env.int("RESPONSE_REMINDER_DAYS", default=3)
+# The buyer's thread messages are emailed to a contact at most once per window
+# (responses.services.notices): a burst of messages is one email, not one each.
+RESPONSE_MESSAGE_EMAIL_WINDOW_SECONDS = env.int(
+    "RESPONSE_MESSAGE_EMAIL_WINDOW_SECONDS", default=15 * 60
+)
 # Failed sign-ins allowed per username and per client address in the window.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)

@@ -154,6 +154,41 @@ def replace_token(contact: ResponseContact, *, now, also: list[str] = ()) -> str
     return raw
 
 
+def locked_active_contacts(request: ResponseRequest) -> list[ResponseContact]:
+    """The request's contacts whose link works, read under the same lock as
+    ``locked_contact``, so a link revoked or resent meanwhile is seen as it is now.
+    ``request`` comes with its evaluation's organization and candidate's provider."""
+    _lock_candidate(request.candidate_id)
+    contacts = list(request.contacts.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()))
+    for contact in contacts:
+        contact.request = request
+    return contacts
+
+
+def mail_new_link(
+    contact: ResponseContact, *, kind: str, context: dict, dedupe_key: str, detail: dict
+) -> None:
+    """Email ``contact`` a new link in an email of ``kind`` (``link.reissued``, with
+    ``detail``): only hashes are stored, so an earlier email's link cannot be written
+    again and it stops working instead. The caller holds the contact's lock and knows
+    its link still works; the expiry and the buyer's send count stay as they are."""
+    request = contact.request
+    raw = replace_token(contact, now=timezone.now())
+    notify(
+        kind=kind,
+        to_email=contact.email,
+        organization=request.evaluation.organization,
+        recipient=None,
+        context={**link_context(contact, raw), **context},
+        dedupe_key=dedupe_key,
+    )
+    events.record(
+        request,
+        events.buyer(None),
+        [Event("link.reissued", detail={"contact": contact.email, **detail})],
+    )
+
+
 @transaction.atomic
 def resend_link(contact: ResponseContact, *, user) -> ResponseContact:
     """A new link for the contact (the old one, revoked or not, stops working) with a

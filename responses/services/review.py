@@ -16,7 +16,7 @@ from responses.models import (
     ReviewStatus,
     Side,
 )
-from responses.services import events
+from responses.services import events, notices
 from responses.services.events import Event
 from responses.services.questions import asked_by_code
 from responses.services.respondent import ResponseClosed
@@ -30,7 +30,7 @@ def _locked(request: ResponseRequest, event: str) -> ResponseRequest:
     ``event`` fits its status."""
     request = (
         ResponseRequest.objects.select_for_update(of=("self",))
-        .select_related("evaluation__organization", "candidate")
+        .select_related("evaluation__organization", "candidate__provider")
         .get(pk=request.pk)
     )
     try:
@@ -61,14 +61,15 @@ def _check(items: list[dict], answers: dict[str, ResponseAnswer], asked) -> None
 @transaction.atomic
 def review_answers(request: ResponseRequest, *, user, items: list[dict]) -> ResponseRequest:
     """Apply ``[{question, decision, message}]``, all or nothing; the request becomes
-    ``returned`` while a question is returned and ``accepted`` once every answer is."""
+    ``returned`` while a question is returned and ``accepted`` once every answer is.
+    Questions returned are emailed to the contacts (``notices.answers_returned``)."""
     request = _locked(request, "review")
     asked = asked_by_code(request)
     answers = {a.question.code: a for a in request.answers.select_related("question")}
     _check(items, answers, asked)
     now = timezone.now()
     actor = events.buyer(user)
-    accepted, log = [], []
+    accepted, returned, log = [], [], []
     for item in items:
         code = item["question"]
         answer = answers.get(code)
@@ -86,6 +87,7 @@ def review_answers(request: ResponseRequest, *, user, items: list[dict]) -> Resp
             ClarificationMessage.objects.create(
                 answer=answer, side=Side.BUYER, author_label=actor.label, body=item["message"]
             )
+            returned.append({"code": code, "text": asked[code].text, "message": item["message"]})
         answer.reviewed_at = now
         log.append(Event(f"answer.{item['decision']}ed", code))
     ResponseAnswer.objects.bulk_update(
@@ -104,6 +106,8 @@ def review_answers(request: ResponseRequest, *, user, items: list[dict]) -> Resp
         request.accepted_at = now
     request.save(update_fields=["status", "accepted_at", "updated_at"])
     events.record(request, actor, log)
+    if returned:
+        notices.answers_returned(request, returned)
     return request
 
 
@@ -112,7 +116,8 @@ def post_message(
     request: ResponseRequest, *, user, question_code: str, body: str
 ) -> ClarificationMessage:
     """The buyer writes in a question's thread; the answer's review and the request's
-    status stay as they are. Until acceptance, as the respondent's replies."""
+    status stay as they are. Until acceptance, as the respondent's replies. The
+    contacts are emailed (``notices.message_posted``, at most once per window)."""
     request = _locked(request, "message")
     asked = asked_by_code(request)
     question = asked.get(question_code)
@@ -126,4 +131,5 @@ def post_message(
         answer=answer, side=Side.BUYER, author_label=actor.label, body=body
     )
     events.record(request, actor, [Event("message.posted", question_code)])
+    notices.message_posted(request, code=question_code, text=question.text, message=body)
     return message

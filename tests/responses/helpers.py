@@ -87,8 +87,20 @@ def send_request(client, evaluation, candidate, contacts=None, **fields):
     return response.json()
 
 
+# Every email that carries a contact's link; the newest holds the one that works.
+LINK_KINDS = (
+    Kind.RESPONSE_REQUEST,
+    Kind.RESPONSE_DUE,
+    Kind.RESPONSE_OVERDUE,
+    Kind.RESPONSE_RETURNED,
+    Kind.RESPONSE_MESSAGE,
+)
+
+
 def link_token(email: str) -> str:
-    row = Notification.objects.filter(kind=Kind.RESPONSE_REQUEST, to_email=email).latest("id")
+    """The token of the newest email carrying ``email``'s link (a return or a buyer's
+    message brings a new one and retires the one before)."""
+    row = Notification.objects.filter(kind__in=LINK_KINDS, to_email=email).latest("id")
     return LINK.search(row.body_text).group(1)
 
 
@@ -98,9 +110,29 @@ def respondent_client(token: str) -> APIClient:
     return client
 
 
+def use_newest_link(client: APIClient, email: str) -> APIClient:
+    """Point a respondent's client at the newest link emailed to ``email``."""
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {link_token(email)}")
+    return client
+
+
 def save(client, answers, etag=None):
     if etag is None:
         etag = client.get("/api/v1/respondent/answers/")["ETag"]
     return client.patch(
         "/api/v1/respondent/answers/", {"answers": answers}, format="json", HTTP_IF_MATCH=etag
     )
+
+
+# Answers of the candidate bidding on `soc` (SOC-01, SOC-02, REP-01 of ASKED).
+SOME_ANSWERS = [
+    {"question": "SOC-01", "value": "own"},
+    {"question": "SOC-02", "value": True},
+    {"question": "REP-01", "value": "A monthly PDF with trends."},
+]
+
+
+def answer_and_submit(client) -> None:
+    """The respondent saves SOME_ANSWERS and hands the response to the buyer."""
+    assert save(client, SOME_ANSWERS).status_code == 200
+    assert client.post("/api/v1/respondent/submit/").status_code == 200

@@ -113,8 +113,11 @@ class Buyer:
         return response.json()
 
 
-def emailed_link(smtp_server, live_server) -> str:
-    (message,) = mail_to(smtp_server, CONTACT, 1)
+def emailed_link(smtp_server, live_server, nth: int = 1) -> str:
+    """The link in the ``nth`` email the contact received (each replaces the last)."""
+    received = mail_to(smtp_server, CONTACT, nth)
+    assert len(received) == nth, [m["Subject"] for m in received]
+    message = received[-1]
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     (link,) = LINK.findall(text)
@@ -276,8 +279,10 @@ def test_a_contact_answers_in_the_browser_and_the_accepted_answers_are_scored(
     )
     assert returned["status"] == "returned"
 
-    # 6. The respondent sees the question in its thread, answers it, changes the
-    # answer (only the returned question has a form), and submits again.
+    # 6. The return is emailed with a new link; from it the respondent sees the
+    # question in its thread, answers it, changes the answer (only the returned
+    # question has a form), and submits again.
+    link = emailed_link(smtp_server, live_server, nth=2)
     driver.get(link)
     thread = question(driver, "SOC-01").find_element(By.CSS_SELECTOR, ".thread")
     assert "Clinic Buyers, " in thread.text and clarification in thread.text

@@ -163,6 +163,9 @@ def test_clarifications_on_the_page(client, page, admin_client):
         [{"question": "REP-01", "decision": "return", "message": "Which tool makes it?"}],
         format="json",
     )
+    # The return's email brought a new link: the one before is unknown now.
+    assert client.get(url).status_code == 404
+    url = f"/respond/{link_token('ann@vendor.example')}/"
     html = client.get(url).content.decode()
     assert "Which tool makes it?" in html
     assert 'for="r-REP-01"' in html

@@ -9,12 +9,14 @@ from evaluations.models import Answer, AuditEvent, Scorecard
 from evaluations.services import scoring
 from responses.models import ResponseEvent
 from tests.responses.helpers import (
+    answer_and_submit,
     link_token,
     make_sourcing,
     requests_url,
     respondent_client,
     save,
     send_request,
+    use_newest_link,
 )
 
 
@@ -24,13 +26,7 @@ def submitted(admin_client):
     candidate = evaluation.candidates.first()
     created = send_request(admin_client, evaluation, candidate)
     respondent = respondent_client(link_token(f"dana{candidate.pk}@vendor.example"))
-    answers = [
-        {"question": "SOC-01", "value": "own"},
-        {"question": "SOC-02", "value": True},
-        {"question": "REP-01", "value": "A monthly PDF with trends."},
-    ]
-    assert save(respondent, answers).status_code == 200
-    assert respondent.post("/api/v1/respondent/submit/").status_code == 200
+    answer_and_submit(respondent)
     base = f"{requests_url(evaluation)}{created['id']}"
     return evaluation, candidate, base, respondent
 
@@ -71,7 +67,9 @@ def test_return_clarify_resubmit_accept_and_score(admin_client, submitted):
     )
     assert returned.status_code == 200
     assert returned.json()["status"] == "returned"
-    # The respondent sees the thread, signed by the buyer organization, not a user.
+    # From the return's email, the respondent sees the thread, signed by the buyer
+    # organization, not a user.
+    use_newest_link(respondent, f"dana{candidate.pk}@vendor.example")
     mine = {
         a["question"]: a for a in respondent.get("/api/v1/respondent/answers/").json()["answers"]
     }
@@ -170,12 +168,13 @@ def test_only_admins_review(make_client, admin_client, submitted):
 
 
 def test_a_reply_needs_a_thread_the_buyer_opened(admin_client, submitted):
-    _, _, base, respondent = submitted
+    _, candidate, base, respondent = submitted
     body = {"question": "SOC-01", "message": "Unasked"}
     refused = respondent.post("/api/v1/respondent/clarifications/", body, format="json")
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["field"] == "question"
     _review(admin_client, base, [{"question": "REP-01", "decision": "return", "message": "Why?"}])
+    use_newest_link(respondent, f"dana{candidate.pk}@vendor.example")
     response = respondent.post("/api/v1/respondent/clarifications/", body, format="json")
     assert response.status_code == 400
     long = {"question": "REP-01", "message": "x" * 5001}

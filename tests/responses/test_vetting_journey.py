@@ -88,6 +88,8 @@ def test_the_whole_vetting_questionnaire_from_the_link(
         format="json",
     )
     assert returned.json()["status"] == "returned"
+    # The return's email brings the link that works from now on.
+    respondent = respondent_client(link_token(f"dana{candidate.pk}@vendor.example"))
     reply = respondent.post(
         "/api/v1/respondent/clarifications/",
         {"question": first, "message": "Here is more."},
