@@ -2,10 +2,14 @@
 every contact whose link works, once per buyer action, through a real SMTP server,
 with a new link that opens the page and retires the one before."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.db import connections
+from django.utils import timezone
+from rest_framework.test import APIClient
 
 from notifications.models import Kind, Notification
 from responses.models import ResponseContact
@@ -20,25 +24,27 @@ from tests.responses.helpers import (
     respondent_client,
     send_request,
 )
+from tests.services import require_postgres
 
-ANN, BO, CY = "ann@vendor.example", "bo@vendor.example", "cy@vendor.example"
+ANN, BO, CY, DEE = (f"{name}@vendor.example" for name in ("ann", "bo", "cy", "dee"))
 SITE = "https://scorecards.example"
 
 
 @pytest.fixture
 def submitted(admin_client, settings):
-    """Ann, Bo and Cy were sent links, Cy's is revoked; Ann answered and submitted."""
+    """Ann, Bo, Cy and Dee were sent links, Cy's is revoked and Dee's expired; Ann
+    answered and submitted."""
     settings.SITE_URL = SITE
     evaluation = make_sourcing(admin_client.organization, admin_client.membership)
     candidate = evaluation.candidates.first()
-    contacts = [{"name": name, "email": email} for name, email in (("Ann", ANN), ("Bo", BO))]
-    created = send_request(
-        admin_client, evaluation, candidate, contacts=[*contacts, {"name": "Cy", "email": CY}]
-    )
+    names = {ANN: "Ann", BO: "Bo", CY: "Cy", DEE: "Dee"}
+    contacts = [{"name": name, "email": email} for email, name in names.items()]
+    created = send_request(admin_client, evaluation, candidate, contacts=contacts)
     base = f"{requests_url(evaluation)}{created['id']}"
     cy = ResponseContact.objects.get(email=CY)
     revoked = admin_client.post(f"{base}/revoke-link/", {"contact": cy.pk}, format="json")
     assert revoked.status_code == 200, revoked.content
+    ResponseContact.objects.filter(email=DEE).update(expires_at=timezone.now())
     ann = respondent_client(link_token(ANN))
     answer_and_submit(ann)
     return base
@@ -107,11 +113,11 @@ def test_a_return_emails_every_working_link_the_questions_and_a_new_link(
     assert "Attach a sample, please." in page.content.decode()
     assert client.get(earlier).status_code == 404
 
-    # Bo got his own, once; Cy's link is revoked: nothing for Cy.
+    # Bo got his own, once; Cy's link is revoked and Dee's expired: nothing for them.
     (bo,) = mail_to(smtp_server, BO, 1)
     assert _parts(bo)[2] != path
     assert _sent(Kind.RESPONSE_RETURNED) == [ANN, BO]
-    assert [m for m in smtp_server.messages if CY in m.envelope_to] == []
+    assert [m for m in smtp_server.messages if {CY, DEE} & set(m.envelope_to)] == []
     reissued = ResponseContact.objects.get(email=CY).request.events.filter(action="link.reissued")
     assert sorted(e.detail["contact"] for e in reissued) == [ANN, BO]
     assert {e.detail["email"] for e in reissued} == {"response_returned"}
@@ -179,7 +185,7 @@ def test_buyer_messages_are_emailed_once_per_window(
     assert "writes: Does the 24/7 cover public holidays?" in text
     assert "before 2026-12-04 10:15 UTC are not emailed one by one" in text
     assert client.get(path).status_code == 200
-    assert _sent(Kind.RESPONSE_MESSAGE) == [ANN, BO]  # not Cy, revoked
+    assert _sent(Kind.RESPONSE_MESSAGE) == [ANN, BO]  # not Cy (revoked) nor Dee (expired)
 
     # A second message of the same window: on the page, not in another email, and the
     # mailed link keeps working.
@@ -199,3 +205,33 @@ def test_buyer_messages_are_emailed_once_per_window(
     assert _sent(Kind.RESPONSE_MESSAGE) == [ANN, ANN, BO, BO]
     # A new link, not longer access: the expiry is the buyer's send's.
     assert ResponseContact.objects.get(email=ANN).expires_at == expiry
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_review_twice_at_once_mails_each_contact_one_working_link(
+    admin_client, submitted, client
+):
+    """On PostgreSQL: the request's lock makes the second review see the first's email,
+    so it neither mails again nor replaces the link that was mailed."""
+    require_postgres()
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def review():
+        buyer = APIClient()
+        buyer.credentials(HTTP_AUTHORIZATION=admin_client._credentials["HTTP_AUTHORIZATION"])
+        try:
+            barrier.wait(timeout=30)
+            statuses.append(buyer.post(f"{submitted}/review/", RETURN, format="json").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=review) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [200, 200]
+    assert _sent(Kind.RESPONSE_RETURNED) == [ANN, BO]
+    for email in (ANN, BO):
+        assert client.get(f"/respond/{link_token(email)}/").status_code == 200
