@@ -123,7 +123,9 @@ class ResponseRequestViewSet(
         summary="Accept answers or return them with a clarification question",
         description="All items or none. Accepted answers become the candidate's answers "
         "(audited with source `respondent`); the request is `returned` while a question "
-        "is returned and `accepted` once every answer is.",
+        "is returned and `accepted` once every answer is. The questions returned are "
+        "emailed to every contact whose link works, each with a new link that replaces "
+        "the previous one; the same review sent again mails nobody twice.",
         request=rs.ReviewItemSerializer(many=True),
         responses=rs.ResponseAnswersSerializer,
     )
@@ -147,7 +149,10 @@ class ResponseRequestViewSet(
         description="Ask the respondent about one answer (or a question not answered yet) "
         "and leave its review and the request's status as they are; the respondent can "
         "reply in the thread until the response is accepted (409 after). The answer is "
-        "then accepted or returned with `review` as usual.",
+        "then accepted or returned with `review` as usual. Every contact whose link works "
+        "is emailed the message with a new link, at most once per "
+        "`RESPONSE_MESSAGE_EMAIL_WINDOW_SECONDS`: later messages of a window are on the "
+        "page only.",
         request=rs.BuyerMessageSerializer,
         responses={201: rs.ResponseAnswersSerializer},
     )
