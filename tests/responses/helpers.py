@@ -1,8 +1,10 @@
 """Sending a response request through the API and reading each link from its email."""
 
 import re
+import threading
 from datetime import timedelta
 
+from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -136,3 +138,25 @@ def answer_and_submit(client) -> None:
     """The respondent saves SOME_ANSWERS and hands the response to the buyer."""
     assert save(client, SOME_ANSWERS).status_code == 200
     assert client.post("/api/v1/respondent/submit/").status_code == 200
+
+
+def at_once(calls) -> list:
+    """Run each zero-argument call from its own thread and database connection, all
+    released together; their results, sorted (a call that raises leaves its result
+    out, so the caller's check of the results fails)."""
+    barrier = threading.Barrier(len(calls))
+    results = []
+
+    def run(call):
+        try:
+            barrier.wait(timeout=30)
+            results.append(call())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(results)

@@ -2,12 +2,10 @@
 every contact whose link works, once per buyer action, through a real SMTP server,
 with a new link that opens the page and retires the one before."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -18,6 +16,7 @@ from tests.mail import mail_to
 from tests.responses.helpers import (
     LINK,
     answer_and_submit,
+    at_once,
     link_token,
     make_sourcing,
     requests_url,
@@ -214,23 +213,13 @@ def test_the_same_review_twice_at_once_mails_each_contact_one_working_link(
     """On PostgreSQL: the request's lock makes the second review see the first's email,
     so it neither mails again nor replaces the link that was mailed."""
     require_postgres()
-    barrier = threading.Barrier(2)
-    statuses = []
 
     def review():
-        buyer = APIClient()
+        buyer = APIClient()  # one per thread: a test client is not shared
         buyer.credentials(HTTP_AUTHORIZATION=admin_client._credentials["HTTP_AUTHORIZATION"])
-        try:
-            barrier.wait(timeout=30)
-            statuses.append(buyer.post(f"{submitted}/review/", RETURN, format="json").status_code)
-        finally:
-            connections.close_all()
+        return buyer.post(f"{submitted}/review/", RETURN, format="json").status_code
 
-    threads = [threading.Thread(target=review) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = at_once([review, review])
     assert statuses == [200, 200]
     assert _sent(Kind.RESPONSE_RETURNED) == [ANN, BO]
     for email in (ANN, BO):

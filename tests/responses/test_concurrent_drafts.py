@@ -2,37 +2,31 @@
 row lock hands out versions one at a time, so exactly one of two writes of the same
 question wins and the other is a 412; writes of different questions both land."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from responses.models import ResponseAnswer
-from tests.responses.helpers import link_token, make_sourcing, respondent_client, send_request
+from tests.responses.helpers import (
+    at_once,
+    link_token,
+    make_sourcing,
+    respondent_client,
+    send_request,
+)
 from tests.services import require_postgres
 
 
 def _race(writes):
-    """Send each (client, body, etag) from its own thread and connection at once."""
-    barrier = threading.Barrier(len(writes))
-    statuses = []
-
-    def send(client, body, etag):
-        try:
-            barrier.wait(timeout=30)
-            response = client.patch(
-                "/api/v1/respondent/answers/", body, format="json", HTTP_IF_MATCH=etag
+    """Send each (client, body, etag) at once; the statuses, sorted."""
+    return at_once(
+        [
+            lambda client=client, body=body, etag=etag: (
+                client.patch(
+                    "/api/v1/respondent/answers/", body, format="json", HTTP_IF_MATCH=etag
+                ).status_code
             )
-            statuses.append(response.status_code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=write) for write in writes]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(statuses)
+            for client, body, etag in writes
+        ]
+    )
 
 
 @pytest.fixture
