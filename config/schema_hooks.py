@@ -13,6 +13,10 @@ def servers(result, generator, request, public):
     return result
 
 
+# drf-spectacular's component for the null of nullable choices.
+NULL_ENUM = "NullEnum"
+
+
 def _enum_values(schema, components) -> list | None:
     """The values of a property that is only references to enum components (a wrapped
     ``allOf`` or a nullable ``oneOf``), else None."""
@@ -32,6 +36,12 @@ def _expose(schema, components) -> None:
     if not isinstance(schema, dict):
         return
     values = _enum_values(schema, components)
+    if values is not None and schema.get("nullable") and "allOf" in schema:
+        # OAS 3.0: `nullable` does not reach into an `allOf` (3.0.3 clarifies it), so
+        # clients read such a property as never null; null is one of its values instead.
+        components.setdefault(NULL_ENUM, {"enum": [None]})
+        schema["oneOf"] = [*schema.pop("allOf"), {"$ref": f"#/components/schemas/{NULL_ENUM}"}]
+        values = [*values, None]
     if values is not None:
         # The named enum stays (typed clients keep their enum types); the values are
         # repeated beside it, where tools that stop at a wrapped reference (and would

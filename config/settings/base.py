@@ -150,6 +150,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "config.filters.StrictDjangoFilterBackend",
+        "config.filters.IdListFilter",
         "config.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
