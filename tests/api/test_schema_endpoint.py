@@ -1,7 +1,6 @@
 """The schema as OpenAPI tools fetch it, and the docs pages that render it offline."""
 
 import json
-import re
 
 import pytest
 import yaml
@@ -90,20 +89,6 @@ def test_a_written_schema_names_the_site_url(settings):
     assert schema["servers"] == [
         {"url": "https://scorecards.example.org", "description": "This service"}
     ]
-
-
-# Any address with a host: `https://x`, `//x` (protocol-relative), in attributes or code.
-EXTERNAL = re.compile(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}", re.IGNORECASE)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
-def test_the_docs_pages_load_nothing_from_the_internet(url):
-    response = APIClient().get(url)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert EXTERNAL.findall(html) == []
-    assert "/static/drf_spectacular_sidecar/" in html
 
 
 @pytest.mark.django_db
