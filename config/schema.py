@@ -5,6 +5,7 @@ action, and the problem-details responses it can produce, so generated clients
 need no hand edits.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import (
@@ -65,6 +66,28 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
+def _never_null_in_answers(serializer) -> list[str]:
+    """Writable fields that accept null (as "unset" in requests) but read a model
+    column that cannot be null, of a serializer that represents it as it is."""
+    if not isinstance(serializer, serializers.ModelSerializer):
+        return []
+    if type(serializer).to_representation is not serializers.Serializer.to_representation:
+        return []  # it may write null itself (hidden personal data)
+    model = serializer.Meta.model
+    names = []
+    for name, field in serializer.fields.items():
+        source = field.source or name
+        if field.read_only or not getattr(field, "allow_null", False) or "." in source:
+            continue
+        try:
+            column = model._meta.get_field(source)
+        except FieldDoesNotExist:
+            continue
+        if not column.null:
+            names.append(name)
+    return names
+
+
 class AutoSchema(SpectacularAutoSchema):
     def get_summary(self):
         explicit = super().get_summary()
@@ -117,6 +140,8 @@ class AutoSchema(SpectacularAutoSchema):
             schema["required"] = required
         else:
             schema.pop("required", None)
+        for name in _never_null_in_answers(serializer):
+            schema["properties"].get(name, {}).pop("nullable", None)
         return schema
 
     def get_operation_id(self):

@@ -180,8 +180,16 @@ def test_response_components_require_what_answers_always_carry():
     assert loose == {}
 
 
+def _may_be_null(node) -> bool:
+    parts = [node, *node.get("allOf", [])]
+    return any(part.get("nullable") for part in parts) or any(
+        None in _resolve(part).get("enum", ()) for part in node.get("oneOf", [])
+    )
+
+
 def _missing_required(node, data, where="") -> list[str]:
-    """Required properties absent from ``data``, anywhere in it."""
+    """Required properties absent from ``data``, and nulls where the schema allows
+    none, anywhere in it."""
     node = _resolve(node)
     problems = []
     for part in node.get("allOf", []):
@@ -189,6 +197,8 @@ def _missing_required(node, data, where="") -> list[str]:
     if isinstance(data, dict):
         problems += [f"{where}.{key}" for key in node.get("required", ()) if key not in data]
         for key, child in (node.get("properties") or {}).items():
+            if key in data and data[key] is None and not _may_be_null(child):
+                problems.append(f"{where}.{key}: null")
             if data.get(key) is not None:
                 problems += _missing_required(child, data[key], f"{where}.{key}")
     elif isinstance(data, list) and isinstance(node.get("items"), dict):
@@ -207,10 +217,18 @@ def _json_reads():
             yield path, operation, content["application/json"]["schema"]
 
 
+def test_null_that_only_requests_send_is_not_nullable_in_answers():
+    """A candidate's `lots` may be sent as null (bid the default lots); it is never
+    null in an answer."""
+    components = _components()
+    assert components["CandidateRequest"]["properties"]["lots"]["nullable"] is True
+    assert "nullable" not in components["Candidate"]["properties"]["lots"]
+
+
 @pytest.mark.django_db
 def test_every_read_carries_its_required_properties(seeded):
-    """The ``required`` lists hold for real answers: every JSON read of a seeded
-    organization, with the object of each object route."""
+    """The ``required`` and ``nullable`` marks hold for real answers: every JSON read
+    of a seeded organization, with the object of each object route."""
     client, context = seeded
     # The capability catalog is keyed by code, the same in every organization.
     context = {**context, "code": client.get("/api/v1/capabilities/").json()["results"][0]["code"]}
