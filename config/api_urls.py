@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("integrations.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("responses.api.urls")),
+    # Read-only flat collections of the nested resources above, for generic admin UIs.
+    path("", include("config.flat_urls")),
 ]

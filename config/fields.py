@@ -1,4 +1,4 @@
-"""A choice field documented as a named enum component (one type per vocabulary).
+"""Serializer fields with the schemas generic OpenAPI tools need: named enums, JSON values.
 
 drf-spectacular names an enum after the property that uses it, so one choice
 set used under two property names would become two enums (and a schema
@@ -9,6 +9,7 @@ type per vocabulary.
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_description_list
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -34,3 +35,45 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
             "enum": [value for value, _ in choices],
             "description": build_choice_description_list(choices),
         }
+
+
+class JsonValueFieldExtension(OpenApiSerializerFieldExtension):
+    """A JSON field with no schema of its own holds any JSON value: documented as the
+    recursive ``JsonValue`` component rather than an empty schema, which generic tools
+    render as a string. Fields that know their shape say it (``AnswerValueField``,
+    ``extend_schema_field``); subclasses of JSONField are theirs to document."""
+
+    target_class = serializers.JSONField
+
+    def get_name(self):
+        return "JsonValue"
+
+    def map_serializer_field(self, auto_schema, direction):
+        itself = {"$ref": "#/components/schemas/JsonValue"}
+        return {
+            "description": "Any JSON value.",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "number"},
+                {"type": "boolean"},
+                {"type": "array", "items": itself},
+                {"type": "object", "additionalProperties": itself},
+            ],
+        }
+
+
+# An answer, as its question's kind requires (docs/evaluations.md).
+ANSWER_VALUE_SCHEMA = {
+    "anyOf": [
+        {"type": "boolean"},
+        {"type": "number"},
+        {"type": "string"},
+        {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+    ],
+}
+
+
+@extend_schema_field(ANSWER_VALUE_SCHEMA)
+class AnswerValueField(serializers.JSONField):
+    """An answer's value: boolean, option value(s), number, scale score, text or
+    document ids."""

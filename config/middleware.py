@@ -1,6 +1,7 @@
-"""Request limits applied before any view reads the body."""
+"""Request handling before any view runs: body limits and the API's trailing slashes."""
 
 from django.conf import settings
+from django.urls import Resolver404, resolve
 
 from config.exceptions import json_problem_response
 
@@ -32,4 +33,41 @@ class RequestBodyLimitMiddleware:
             return json_problem_response(
                 413, "request_too_large", f"The request body exceeds {limit} bytes.", request.path
             )
+        return self.get_response(request)
+
+
+# URL name of the catch-all that answers unknown API addresses (config/urls.py).
+API_NOT_FOUND = "api-not-found"
+
+
+def _is_route(path: str, urlconf) -> bool:
+    try:
+        return resolve(path, urlconf).url_name != API_NOT_FOUND
+    except Resolver404:
+        return False
+
+
+class ApiTrailingSlashMiddleware:
+    """Every API address answers with and without its trailing slash, for every method.
+
+    The schema documents each route in one form (with the slash); the other form is
+    served by the same view rather than redirected: a redirect of a POST, PATCH or
+    DELETE makes most clients drop the body or change the method, and generic tools
+    build addresses both ways. Only addresses that do not resolve are retried, so no
+    route ever answers for another.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith("/api/") and len(path) > len("/api/"):
+            urlconf = getattr(request, "urlconf", None)
+            if not _is_route(path, urlconf):
+                other = path[:-1] if path.endswith("/") else f"{path}/"
+                if _is_route(other, urlconf):
+                    script_name = request.path[: len(request.path) - len(path)]
+                    request.path_info = other
+                    request.path = script_name + other
         return self.get_response(request)

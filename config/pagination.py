@@ -43,3 +43,9 @@ class BoundedPageNumberPagination(PageNumberPagination):
             if parameter["name"] == self.page_query_param:
                 parameter["schema"].update({"minimum": 1, "maximum": 999_999_999})
         return parameters
+
+    def get_paginated_response_schema(self, schema):
+        # Every page carries all four keys; `next` and `previous` are null at the ends.
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["count", "next", "previous", "results"]
+        return paginated

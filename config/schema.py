@@ -5,13 +5,23 @@ action, and the problem-details responses it can produce, so generated clients
 need no hand edits.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import build_basic_type, build_parameter_type
+from drf_spectacular.plumbing import (
+    build_basic_type,
+    build_parameter_type,
+    force_instance,
+    get_doc,
+    get_view_model,
+)
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.fields import empty
 
+# fields registers the JSON value extension every JSONField without a schema uses.
+from config import fields, schema_summaries  # noqa: F401
 from config.exceptions import PROBLEM_CONTENT_TYPE
 from config.serializers import StrictSerializer
 
@@ -56,7 +66,84 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
+def _never_null_in_answers(serializer) -> list[str]:
+    """Writable fields that accept null (as "unset" in requests) but read a model
+    column that cannot be null, of a serializer that represents it as it is."""
+    if not isinstance(serializer, serializers.ModelSerializer):
+        return []
+    if type(serializer).to_representation is not serializers.Serializer.to_representation:
+        return []  # it may write null itself (hidden personal data)
+    model = serializer.Meta.model
+    names = []
+    for name, field in serializer.fields.items():
+        source = field.source or name
+        if field.read_only or not getattr(field, "allow_null", False) or "." in source:
+            continue
+        try:
+            column = model._meta.get_field(source)
+        except FieldDoesNotExist:
+            continue
+        if not column.null:
+            names.append(name)
+    return names
+
+
 class AutoSchema(SpectacularAutoSchema):
+    def get_summary(self):
+        explicit = super().get_summary()
+        if explicit:
+            return explicit
+        action = getattr(self.view, "action", None)
+        handler = getattr(self.view, action or self.method.lower(), None)
+        return schema_summaries.summary(
+            action, self.method, self._names(), self.view.get_view_name(), get_doc(handler)
+        )
+
+    def _names(self):
+        model = get_view_model(self.view, emit_warnings=False)
+        if model is None:
+            return None
+        parent = getattr(self.view, "parent_model", None)
+        return schema_summaries.Names(
+            singular=str(model._meta.verbose_name),
+            plural=str(model._meta.verbose_name_plural),
+            parent=str(parent._meta.verbose_name) if parent is not None else "",
+        )
+
+    def _map_basic_serializer(self, serializer, direction):
+        """In responses, every property an answer always carries is ``required``.
+
+        A serializer writes every field it has (null where there is no value),
+        whether or not a request must send it, with one exception: a plain
+        serializer's writable field that is not required and has no default is left
+        out when the data it reads (a dict) lacks it. Those stay optional, unless the
+        serializer's ``Meta.complete_answers`` says its answers always hold them all;
+        model serializers read attributes, which are always there.
+        """
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction != "response" or "properties" not in schema:
+            return schema
+        serializer = force_instance(serializer)
+        complete = isinstance(serializer, serializers.ModelSerializer) or getattr(
+            getattr(serializer, "Meta", None), "complete_answers", False
+        )
+        optional = {
+            name
+            for name, field in serializer.fields.items()
+            if not complete
+            and not field.read_only
+            and not field.required
+            and field.default is empty
+        }
+        required = [name for name in schema["properties"] if name not in optional]
+        if required:
+            schema["required"] = required
+        else:
+            schema.pop("required", None)
+        for name in _never_null_in_answers(serializer):
+            schema["properties"].get(name, {}).pop("nullable", None)
+        return schema
+
     def get_operation_id(self):
         prefix = getattr(self.view, "operation_id_prefix", None)
         action = getattr(self.view, "action", None)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from config import exceptions, health
+from config.middleware import API_NOT_FOUND
 from config.root import api_root
+from config.schema_views import SchemaView
 
 urlpatterns = [
     path("", api_root, name="root"),
@@ -15,13 +17,13 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("responses.urls")),
     path("api/v1/", include("config.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api-auth/", include("rest_framework.urls")),
     # Unknown API addresses answer like every other API error, in debug mode too
     # (Django's debug 404 page is HTML).
-    re_path(r"^api/", csrf_exempt(exceptions.handler404)),
+    re_path(r"^api/", csrf_exempt(exceptions.handler404), name=API_NOT_FOUND),
 ]
 
 handler400 = "config.exceptions.handler400"

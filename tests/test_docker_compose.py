@@ -60,3 +60,8 @@ def test_the_worker_consumes_every_queue(settings):
     assert sorted(queues) == sorted(queue.name for queue in settings.CELERY_TASK_QUEUES)
     makefile = (ROOT / "Makefile").read_text()
     assert f"QUEUES ?= {','.join(queues)}" in makefile
+
+
+def test_cross_origin_access_stays_off_unless_configured():
+    env = compose()["services"]["web"]["environment"]
+    assert env["CORS_ALLOWED_ORIGINS"] == "${CORS_ALLOWED_ORIGINS:-}"

@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 PURE_MODULES = {
+    "config.schema_summaries",
     "config.text",
     "needs.assessment",
     "needs.rules",

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.tenancy import TenantModelSerializer
+from config.fields import AnswerValueField
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.models import Answer, Override, Rating
 
@@ -10,7 +11,7 @@ from evaluations.models import Answer, Override, Rating
 class AnswerItemSerializer(StrictSerializer):
     candidate = serializers.IntegerField(help_text="Candidate id.")
     question = serializers.CharField(max_length=40, help_text="Question code.")
-    value = serializers.JSONField(
+    value = AnswerValueField(
         allow_null=True,
         help_text="As the question's kind requires: boolean; option value; list of option "
         "values; number; integer 0..scale_max; text; list of the provider's document ids. "
@@ -27,6 +28,7 @@ class UpsertResultSerializer(StrictSerializer):
 
 class AnswerSerializer(StrictModelSerializer):
     question = serializers.CharField(source="question.code", read_only=True)
+    value = AnswerValueField(read_only=True)
 
     class Meta:
         model = Answer

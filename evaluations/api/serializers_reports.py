@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from config.fields import AnswerValueField
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.api.serializers_awards import AwardsSerializer
 from evaluations.api.serializers_coverage import EvaluationCoverageSerializer
@@ -109,7 +110,7 @@ class ReportCellSerializer(StrictSerializer):
     x = serializers.FloatField(help_text="Normalised score in [0, 1], 4 decimals.")
     contribution = serializers.FloatField()
     answered = serializers.BooleanField()
-    answer = serializers.JSONField(allow_null=True, help_text="The stored answer value.")
+    answer = AnswerValueField(allow_null=True, help_text="The stored answer value.")
     answer_text = serializers.CharField(allow_blank=True, help_text="The answer, readable.")
     rating_count = serializers.IntegerField()
     spread = serializers.FloatField(allow_null=True)

@@ -8,7 +8,12 @@ from rest_framework.response import Response
 
 from accounts.tenancy import TenantReadOnlyViewSet, TenantViewSetMixin
 from config.conditional import ConditionalMixin
-from config.filters import IdFilter, StrictDjangoFilterBackend, refuse_unknown_parameters
+from config.filters import (
+    IdFilter,
+    IdListFilter,
+    StrictDjangoFilterBackend,
+    refuse_unknown_parameters,
+)
 from config.sync import SyncMixin, UpdatedSinceFilter
 from evaluations.api.serializers_scorecards import (
     FlatScorecardSerializer,
@@ -79,7 +84,7 @@ class FlatScorecardViewSet(
     serializer_class = FlatScorecardSerializer
     operation_id_prefix = "scorecards_flat"
     filterset_class = ScorecardFilter
-    filter_backends = [StrictDjangoFilterBackend]
+    filter_backends = [StrictDjangoFilterBackend, IdListFilter]
 
     def list(self, request, *args, **kwargs):
         # Plain rows and one query for the page's external ids (``sync`` too).

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts.models import Role
 from accounts.tenancy import NestedTenantViewSetMixin, TenantModelViewSet, TenantViewSetMixin
 from config.conditional import ConditionalMixin
-from config.filters import StrictDjangoFilterBackend, refuse_unknown_parameters
+from config.filters import IdListFilter, StrictDjangoFilterBackend, refuse_unknown_parameters
 from config.idempotency import IdempotentCreateMixin
 from config.sync import KeysetPagination, UpdatedSinceFilter
 from integrations import delivery, events, services
@@ -218,5 +218,5 @@ class TombstoneViewSet(TenantViewSetMixin, mixins.ListModelMixin, viewsets.Gener
     operation_id_prefix = "deleted"
     pagination_class = KeysetPagination
     sync_timestamp_field = "deleted_at"
-    filter_backends = [StrictDjangoFilterBackend]
+    filter_backends = [StrictDjangoFilterBackend, IdListFilter]
     filterset_class = TombstoneFilter

@@ -1,10 +1,34 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.serializers import StrictModelSerializer
 from jobs.models import Job
 
+# What a job's work returns (jobs.services.run_job): ids, counts and flags.
+RESULT_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "integer"},
+            {"type": "boolean"},
+            {"type": "string"},
+            {"type": "array", "items": {"type": "integer"}},
+        ]
+    },
+}
+
+
+@extend_schema_field(RESULT_SCHEMA)
+class JobResultField(serializers.JSONField):
+    pass
+
 
 class JobSerializer(StrictModelSerializer):
+    result = JobResultField(
+        read_only=True,
+        allow_null=True,
+        help_text="Small summary of the outcome (ids, counts); null until it succeeded.",
+    )
     result_url = serializers.SerializerMethodField(
         help_text="Absolute URL of what the job produced, once it succeeded."
     )

@@ -16,6 +16,10 @@ class NotificationPreferencesSerializer(StrictSerializer):
 
     locals().update({kind.value: _preference_field(kind) for kind in Kind})
 
+    class Meta:
+        # Requests send any subset; answers always hold every kind (config.schema).
+        complete_answers = True
+
 
 class NotificationSerializer(StrictModelSerializer):
     class Meta:

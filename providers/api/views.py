@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.tenancy import TenantModelViewSet
 from config.conditional import ConditionalMixin
 from config.exceptions import PROBLEM_CONTENT_TYPE, problem
-from config.filters import StrictDjangoFilterBackend
+from config.filters import IdListFilter, StrictDjangoFilterBackend
 from config.idempotency import IdempotentCreateMixin
 from config.parsers import JSONParser
 from config.schema import ProblemSerializer
@@ -101,7 +101,12 @@ class ProviderViewSet(
     serializer_class = ProviderSerializer
     operation_id_prefix = "providers"
     write_roles = {Role.ADMIN}
-    filter_backends = [StrictDjangoFilterBackend, NulSafeSearchFilter, StableOrderingFilter]
+    filter_backends = [
+        StrictDjangoFilterBackend,
+        IdListFilter,
+        NulSafeSearchFilter,
+        StableOrderingFilter,
+    ]
     filterset_class = ProviderFilter
     search_fields = ["name", "slug"]
     ordering_fields = ["name", "updated_at", "created_at"]

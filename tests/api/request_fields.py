@@ -23,6 +23,8 @@ WRITING_METHODS = ("POST", "PUT", "PATCH")
 # A schema object with nothing but these keys accepts any JSON value. (Rule
 # branches such as ``{"not": {...}}`` constrain a property typed elsewhere.)
 ANNOTATIONS = frozenset({"description", "nullable", "title", "default", "example"})
+# The component of JSON fields without a schema of their own (config.fields).
+JSON_VALUE = "JsonValue"
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,9 @@ def _schema_leaves(node: dict, components: dict, path: str, seen=frozenset()):
         return
     if "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[-1]
+        if name == JSON_VALUE:  # any JSON value: an id may hide in it
+            yield path
+            return
         if name not in seen:
             yield from _schema_leaves(components[name], components, path, seen | {name})
         return

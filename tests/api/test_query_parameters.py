@@ -7,6 +7,7 @@ whose answer is a page of items), so a list added later is covered too.
 import pytest
 from rest_framework.filters import OrderingFilter, SearchFilter
 
+from config.filters import IdListFilter
 from evaluations.models import AuditEvent, Candidate
 from providers.models import Provider
 from tests.api.request_fields import _generated, _operations
@@ -63,6 +64,7 @@ def test_every_documented_parameter_is_wired(operation_id, path, view, names):
                 and any(issubclass(b, SearchFilter) for b in backends)
                 and bool(getattr(view, "search_fields", None))
             )
+            or (name == IdListFilter.param and any(issubclass(b, IdListFilter) for b in backends))
             or (
                 name == OrderingFilter.ordering_param
                 and any(issubclass(b, OrderingFilter) for b in backends)

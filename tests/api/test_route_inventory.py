@@ -24,8 +24,8 @@ NOT_WALKED = {
     ("/api/v1/capabilities/{code}/", "GET"),
     # The caller's own organization: no id to guess, so nothing of another
     # organization to reach; roles and scopes in tests/accounts/.
-    ("/api/v1/organization", "GET"),
-    ("/api/v1/organization", "PATCH"),
+    ("/api/v1/organization/", "GET"),
+    ("/api/v1/organization/", "PATCH"),
     # Who the caller is: built from the credentials alone, no id to guess;
     # every kind of caller in tests/accounts/test_me.py.
     ("/api/v1/me/", "GET"),
