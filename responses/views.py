@@ -77,10 +77,20 @@ def _page(request, contact, token, *, status=200, focus=None):
                 error = focus[2]
                 if focus[1] is not None:
                     strings = focus[1]
+            described = [
+                f"{prefix}-{question.code}"
+                for prefix, present in (
+                    ("h", question.help_text),
+                    ("p", state["prefill"]),
+                    ("e", error),
+                )
+                if present
+            ]
             questions.append(
                 {
                     "question": question,
                     "state": state,
+                    "describedby": " ".join(described),
                     "strings": strings,
                     "error": error,
                     "editable": rules.editable(response_request.status, reviews, question.code),
