@@ -1,6 +1,7 @@
 """An evaluation whose questions map to the provider record, and a provider whose
 record answers them (used by the prefill and record-conflict tests)."""
 
+from evaluations.models import Evaluation
 from tests.evaluations.builders import make_evaluation, make_version
 from tests.providers.factories import (
     OfferingFactory,
@@ -13,7 +14,7 @@ from tests.providers.factories import (
 
 SOC_PREFILL = {
     "source": "provider.soc_model",
-    "values": {"own": "own", "third_party": "white_label"},
+    "values": {"own": "own", "hybrid": "hybrid", "third_party": "white_label"},
 }
 SECTIONS = [
     {
@@ -27,6 +28,7 @@ SECTIONS = [
                 "text": "Who runs your SOC?",
                 "options": [
                     {"value": "own", "label": "Our own SOC", "score": 1.0},
+                    {"value": "hybrid", "label": "Ours with a partner", "score": 0.6},
                     {"value": "white_label", "label": "A partner's", "score": 0.3},
                     {"value": "declined", "label": "Would not say", "score": 0.0},
                 ],
@@ -101,7 +103,8 @@ def recorded_provider(organization, **fields):
 
 
 def make_prefilled(organization, lead, providers=None):
-    version = make_version(organization, SECTIONS, code=f"prefilled-{organization.pk}")
+    # One questionnaire per evaluation: one published version each.
+    version = make_version(organization, SECTIONS, code=f"prefilled-{Evaluation.objects.count()}")
     return make_evaluation(
         organization,
         version,
