@@ -76,7 +76,7 @@ class ScorecardSerializer(StrictModelSerializer):
     red_flags = serializers.SerializerMethodField()
     record_conflicts = serializers.SerializerMethodField(
         help_text="The candidate's answers that contradict its provider's record now "
-        '(docs/scoring.md, "Record conflicts"): computed when read, never part of the '
+        '(docs/responses.md, "Record conflicts"): computed when read, never part of the '
         "scores or the input hash, so they do not move `updated_at`. Empty for superseded "
         "versions."
     )
