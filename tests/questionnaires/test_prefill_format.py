@@ -178,3 +178,11 @@ def test_stored_with_the_version_and_copied_to_a_new_one(organization):
     copied.prefill["values"]["own"] = "resold"
     copied.save()
     assert Question.objects.get(version=version).prefill == SOC
+
+
+def test_values_are_sorted_in_the_normal_form():
+    prefill = {"source": "provider.soc_model", "values": {"third_party": "resold", "own": "own"}}
+    question = normalise_document(make_doc(soc_question(prefill=prefill)))["sections"][0][
+        "questions"
+    ][0]
+    assert list(question["prefill"]["values"]) == ["own", "third_party"]
