@@ -148,6 +148,7 @@ def test_the_page_shows_the_prefill_beside_the_field(sent):
     assert 'value="white_label" checked' in html
     assert 'id="v-SLA-03" name="value" value="30" aria-describedby="p-SLA-03"' in html
     assert 'id="p-REP-03"' not in html
+    assert "or of the documents the provider record names above" in html  # REP-02
 
 
 def test_a_page_save_of_another_value_says_it_was_changed(sent):
