@@ -109,6 +109,7 @@ class QuestionInline(_StructureInline, admin.StackedInline):
         ("true_score", "false_score", "scale_max"),
         ("knockout", "pass_threshold"),
         ("tags", "applies_to", "industries"),
+        "prefill",
     ]
 
     def get_formset(self, request, obj=None, **kwargs):

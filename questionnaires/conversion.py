@@ -36,6 +36,7 @@ QUESTION_FIELDS = (
     "tags",
     "applies_to",
     "industries",
+    "prefill",
 )
 
 
@@ -58,6 +59,11 @@ SEMANTIC_CODES = (
     "red_flag_tag",
     "red_flag_unscored",
     "non_finite_number",
+    "prefill_kind",
+    "prefill_values_required",
+    "prefill_values_not_allowed",
+    "prefill_unknown_value",
+    "prefill_unknown_option",
     "nothing_scored",
     "empty_section",
 )
@@ -86,10 +92,31 @@ def version_document(version) -> dict:
     )
 
 
+def _without_null_prefill(document: dict) -> dict:
+    # A question without prefill hashes as it did before the field existed, so the
+    # versions published then keep their hash and unchanged built-ins stay unchanged.
+    sections = [
+        {
+            **section,
+            "questions": [
+                {k: v for k, v in q.items() if not (k == "prefill" and v is None)}
+                for q in section["questions"]
+            ],
+        }
+        for section in document["sections"]
+    ]
+    return {**document, "sections": sections}
+
+
 def content_hash(document: dict) -> str:
-    """SHA-256 of the canonical JSON of a normalised document."""
+    """SHA-256 of the canonical JSON of a normalised document (a ``prefill: null``
+    left out)."""
     canonical = json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        _without_null_prefill(document),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

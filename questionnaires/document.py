@@ -223,6 +223,19 @@ def _normalise_question(q: dict) -> dict:
         "tags": _list(q.get("tags", [])),
         "applies_to": _list(q.get("applies_to", [])),
         "industries": _list(q.get("industries", [])),
+        "prefill": _normalise_prefill(q.get("prefill")),
+    }
+
+
+def _normalise_prefill(prefill: Any) -> Any:
+    if not isinstance(prefill, dict):
+        return prefill  # null (no mapping); anything else the schema has refused
+    values = prefill.get("values", {})
+    # A mapping has no order that means anything; sorted, it reads back the same from
+    # a store that does not keep key order (PostgreSQL's jsonb).
+    return {
+        "source": prefill.get("source"),
+        "values": dict(sorted(values.items())) if isinstance(values, dict) else values,
     }
 
 

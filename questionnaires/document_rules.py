@@ -16,6 +16,7 @@ from typing import Any
 from providers.vocabulary import RedFlagTag
 
 from .document_schema import Problem, join_path
+from .prefill_sources import check_prefill
 
 CHOICE_KINDS = frozenset({"single_choice", "multi_choice"})
 JUDGED_ONLY_KINDS = frozenset({"text", "evidence"})
@@ -197,6 +198,7 @@ def check_question(question: dict, parts: list[str | int]) -> list[Problem]:
 
     problems += _knockout(question, here)
     problems += _tags(question, here)
+    problems += check_prefill(question, here)
     return problems
 
 

@@ -68,6 +68,8 @@ _PATTERN_HINTS = {
     "e.g. SOC-01",
     "^[a-z0-9]+(?:[-_][a-z0-9]+)*$": "lowercase words joined by hyphens or underscores, "
     "e.g. third_party",
+    "^[a-z0-9]+(?:[-_.][a-z0-9]+)*$": "lowercase words joined by hyphens, underscores or "
+    "dots, e.g. mssp.edr",
 }
 _TYPE_NAMES = {
     "string": "a string",

@@ -180,6 +180,8 @@ class Question(models.Model):
     tags = models.JSONField(default=list, blank=True)
     applies_to = models.JSONField(default=list, blank=True)
     industries = models.JSONField(default=list, blank=True)
+    # The document's `prefill` mapping (questionnaires.prefill_sources); null for none.
+    prefill = models.JSONField(null=True, blank=True, default=None)
 
     class Meta:
         ordering = ["version_id", "section__order", "order"]

@@ -5,6 +5,8 @@ Both run a constant number of queries whatever the size of the questionnaire.
 
 from __future__ import annotations
 
+import copy
+
 from .conversion import QUESTION_FIELDS, SECTION_FIELDS, question_fields, section_fields
 from .models import Question, QuestionnaireVersion, Section
 
@@ -81,7 +83,5 @@ def copy_structure(source: QuestionnaireVersion, target: QuestionnaireVersion) -
 
 
 def _copy(value):
-    """JSON lists are copied so the two versions never share a mutable value."""
-    if isinstance(value, list):
-        return [dict(item) if isinstance(item, dict) else item for item in value]
-    return value
+    """JSON lists and mappings are copied so the two versions never share a mutable value."""
+    return copy.deepcopy(value) if isinstance(value, list | dict) else value

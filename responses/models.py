@@ -107,6 +107,9 @@ class ResponseAnswer(models.Model):
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # {source, note, value} when the answer started from the provider record as the
+    # request was sent (responses.services.prefill); null otherwise. Never changes.
+    prefill = models.JSONField(null=True, blank=True, default=None)
     updated_at = models.DateTimeField(auto_now=True)
 
     tenant_path = "request__evaluation__organization"

@@ -3,7 +3,19 @@
 from django.db.models import Prefetch
 
 from responses.models import ClarificationMessage, ResponseRequest, Side
+from responses.services.prefill import kept_prefill
 from responses.services.questions import asked_questions
+
+
+def _prefill(answer) -> dict | None:
+    if answer is None or answer.prefill is None:
+        return None
+    return {
+        "source": answer.prefill["source"],
+        "note": answer.prefill["note"],
+        "value": answer.prefill["value"],
+        "kept": kept_prefill(answer),
+    }
 
 
 def answer_states(request: ResponseRequest, *, for_respondent: bool) -> list[dict]:
@@ -41,6 +53,7 @@ def answer_states(request: ResponseRequest, *, for_respondent: bool) -> list[dic
                 "revision": answer.revision if answer else 0,
                 "review": answer.review if answer else "pending",
                 "updated_by": answer.updated_by.label if answer and answer.updated_by else None,
+                "prefill": _prefill(answer),
                 "messages": messages,
             }
         )

@@ -60,10 +60,12 @@ def _open(request, token):
     return contact, None
 
 
-def _described_by(question, error: str) -> str:
+def _described_by(question, prefill, error: str) -> str:
     """The ids of what a screen reader reads out with the question's control: its
-    help, the evidence field's hint, the error of the last save."""
+    help, the prefill note, the evidence field's hint, the error of the last save."""
     ids = [f"h-{question.code}"] if question.help_text else []
+    if prefill:
+        ids.append(f"p-{question.code}")
     if question.kind == "evidence":
         ids.append(f"n-{question.code}")
     if error:
@@ -96,7 +98,7 @@ def _page(request, contact, token, *, status=200, focus=None):
                     "state": state,
                     "strings": strings,
                     "error": error,
-                    "described_by": _described_by(question, error),
+                    "described_by": _described_by(question, state["prefill"], error),
                     "editable": rules.editable(response_request.status, reviews, question.code),
                     "may_reply": rules.may_reply(
                         response_request.status, [m["side"] for m in state["messages"]]

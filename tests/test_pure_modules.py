@@ -30,6 +30,8 @@ PURE_MODULES = {
     "questionnaires.document_schema",
     "questionnaires.document_warnings",
     "questionnaires.document_yaml",
+    "questionnaires.prefill",
+    "questionnaires.prefill_sources",
 } | {
     f"evaluations.engine.{path.stem}"
     for path in (ROOT / "evaluations" / "engine").glob("*.py")

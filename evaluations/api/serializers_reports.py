@@ -6,7 +6,7 @@ from config.fields import AnswerValueField
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.api.serializers_awards import AwardsSerializer
 from evaluations.api.serializers_coverage import EvaluationCoverageSerializer
-from evaluations.api.serializers_scorecards import RedFlagSerializer
+from evaluations.api.serializers_scorecards import RecordConflictSerializer, RedFlagSerializer
 from evaluations.models import Report
 from evaluations.services import reports as report_service
 from needs.api.serializers import NeedsSnapshotSerializer
@@ -101,6 +101,12 @@ class ReportCandidateSerializer(StrictSerializer):
     red_flags = RedFlagSerializer(many=True)
     disagreements = serializers.ListField(
         child=serializers.CharField(), help_text="Codes of questions with strong disagreement."
+    )
+    record_conflicts = RecordConflictSerializer(
+        many=True,
+        required=False,
+        help_text="Answers contradicting the provider record when the report was built "
+        "(absent from reports built before record conflicts existed).",
     )
     section_scores = ReportSectionScoreSerializer(many=True)
 

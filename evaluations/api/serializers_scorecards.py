@@ -6,11 +6,34 @@ from rest_framework import serializers
 from config.fields import NamedChoiceField
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.models import Scorecard
+from evaluations.record_conflicts import record_conflicts
 
 
 class RedFlagSerializer(StrictSerializer):
     tag = serializers.CharField()
     question = serializers.CharField()
+
+
+class RecordConflictSerializer(StrictSerializer):
+    question = serializers.CharField(help_text="The question's code.")
+    answer = serializers.JSONField(help_text="The candidate's current answer.")
+    record_value = serializers.JSONField(
+        help_text="What the provider record holds (a code of the source, or minutes)."
+    )
+    expected = serializers.JSONField(help_text="The answer the record stands for.")
+    source = serializers.CharField(help_text="The question's prefill source.")
+    note = serializers.CharField(help_text='What the record says, e.g. "SOC model third_party".')
+
+
+def conflicts_of(context: dict, card) -> list[dict]:
+    """A scorecard's record conflicts: its candidate's, for the latest version only
+    (a superseded version's answers are not the current ones). ``context`` holds
+    them for a whole page (``record_conflicts``); a single scorecard reads its own."""
+    if not card.is_latest:
+        return []
+    if "record_conflicts" not in context:
+        context["record_conflicts"] = record_conflicts([card.candidate_id])
+    return context["record_conflicts"].get(card.candidate_id, [])
 
 
 class SectionScoreSerializer(StrictSerializer):
@@ -51,6 +74,12 @@ class ScorecardSerializer(StrictModelSerializer):
     )
     failed_knockouts = serializers.SerializerMethodField()
     red_flags = serializers.SerializerMethodField()
+    record_conflicts = serializers.SerializerMethodField(
+        help_text="The candidate's answers that contradict its provider's record now "
+        '(docs/responses.md, "Record conflicts"): computed when read, never part of the '
+        "scores or the input hash, so they do not move `updated_at`. Empty for superseded "
+        "versions."
+    )
 
     class Meta:
         model = Scorecard
@@ -69,10 +98,14 @@ class ScorecardSerializer(StrictModelSerializer):
             "disqualified",
             "failed_knockouts",
             "red_flags",
+            "record_conflicts",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_record_conflicts(self, obj) -> RecordConflictSerializer(many=True):
+        return conflicts_of(self.context, obj)
 
     def get_failed_knockouts(self, obj) -> list[str]:
         return obj.failed_knockouts
@@ -87,11 +120,12 @@ def _iso_datetime(value, zone) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def summary_representations(rows) -> list[dict]:
+def summary_representations(rows, conflicts: dict[int, list[dict]]) -> list[dict]:
     """``ScorecardSerializer(many=True).data`` for ``SummaryRows`` rows, built
     directly: DRF's field-by-field machinery cost more than the rest of a list
     request. ScorecardSerializer stays the documented schema; a test proves both
-    give the same JSON for the same rows."""
+    give the same JSON for the same rows. ``conflicts``: ``record_conflicts`` of the
+    rows' candidates."""
     zone = timezone.get_current_timezone()
     return [
         {
@@ -109,6 +143,7 @@ def summary_representations(rows) -> list[dict]:
             "disqualified": row.disqualified,
             "failed_knockouts": row.failed_knockouts,
             "red_flags": row.red_flags,
+            "record_conflicts": conflicts.get(row.candidate_id, []) if row.is_latest else [],
             "created_at": _iso_datetime(row.created_at, zone),
             "updated_at": _iso_datetime(row.updated_at, zone),
         }

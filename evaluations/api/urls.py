@@ -3,6 +3,7 @@ from rest_framework_nested.routers import NestedSimpleRouter
 
 from evaluations.api import (
     views,
+    views_conflicts,
     views_coverage,
     views_inputs,
     views_reports,
@@ -26,12 +27,19 @@ nested.register("overrides", views_inputs.OverrideViewSet, basename="evaluation-
 nested.register("proposals", views_sourcing.ProposalViewSet, basename="evaluation-proposal")
 nested.register("reports", views_reports.EvaluationReportViewSet, basename="evaluation-report")
 
-# evaluations/{pk}/coverage[/combinations]: detail actions of the evaluation, from a
-# second router (same basename, so the routes read as the evaluation's own actions).
+
+# evaluations/{pk}/coverage[/combinations] and record-conflicts[/resolve]: detail
+# actions of the evaluation, from routers of their own (same basename, so the
+# routes read as the evaluation's own actions).
 coverage_router = SimpleRouter()
 coverage_router.register(
     "evaluations", views_coverage.EvaluationCoverageViewSet, basename="evaluation"
 )
+conflicts_router = SimpleRouter()
+conflicts_router.register(
+    "evaluations", views_conflicts.RecordConflictViewSet, basename="evaluation"
+)
 
 urlpatterns = [*router.urls, *nested.urls]
 urlpatterns += coverage_router.urls
+urlpatterns += conflicts_router.urls

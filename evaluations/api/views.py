@@ -23,6 +23,7 @@ from config.sync import SyncMixin, UpdatedSinceFilter
 from evaluations.api import serializers as s
 from evaluations.api.serializers_scorecards import ScorecardSerializer
 from evaluations.models import AuditEvent, Evaluation, EvaluationStatus
+from evaluations.record_conflicts import record_conflicts
 from evaluations.selectors import (
     decision_overdue_q,
     latest_ranked,
@@ -167,7 +168,8 @@ class EvaluationViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, Tena
         """The latest scorecard of every candidate, ranked (docs/scoring.md)."""
         refuse_unknown_parameters(request, ())
         cards = [card for _, card in latest_ranked(self.get_object())]
-        return Response(ScorecardSerializer(cards, many=True).data)
+        context = {"record_conflicts": record_conflicts({card.candidate_id for card in cards})}
+        return Response(ScorecardSerializer(cards, many=True, context=context).data)
 
     @extend_schema(
         responses=s.AuditEventSerializer(many=True),

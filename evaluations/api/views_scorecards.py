@@ -22,6 +22,7 @@ from evaluations.api.serializers_scorecards import (
     summary_representations,
 )
 from evaluations.models import Scorecard
+from evaluations.record_conflicts import record_conflicts
 from evaluations.selectors import FLAT_ROW_FIELDS, SummaryRows, flat_rows, scorecard_summaries
 
 
@@ -61,7 +62,8 @@ class ScorecardViewSet(ConditionalMixin, SyncMixin, TenantReadOnlyViewSet):
         # plain rows: no model instances, no per-field serializer calls. (A comment,
         # not a docstring: the schema takes an action's docstring as its description.)
         rows = self.paginate_queryset(SummaryRows(self.filter_queryset(self.get_queryset())))
-        return self.get_paginated_response(summary_representations(rows))
+        conflicts = record_conflicts({row.candidate_id for row in rows if row.is_latest})
+        return self.get_paginated_response(summary_representations(rows, conflicts))
 
     @extend_schema(responses=ScorecardSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -70,7 +72,11 @@ class ScorecardViewSet(ConditionalMixin, SyncMixin, TenantReadOnlyViewSet):
         refuse_unknown_parameters(request, ())
         card = self.get_object()
         versions = scorecard_summaries().filter(candidate_id=card.candidate_id).order_by("-version")
-        return Response(self.get_serializer(versions, many=True).data)
+        context = {
+            **self.get_serializer_context(),
+            "record_conflicts": record_conflicts([card.candidate_id]),
+        }
+        return Response(self.get_serializer(versions, many=True, context=context).data)
 
 
 class FlatScorecardViewSet(

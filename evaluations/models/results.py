@@ -130,6 +130,7 @@ class Scorecard(models.Model):
 class ChangeSource(models.TextChoices):
     BUYER = "buyer", "Entered by the buyer"
     RESPONDENT = "respondent", "A vendor's response, accepted by the buyer"
+    PREFILL = "prefill", "The provider record's value, confirmed by the vendor or the buyer"
 
 
 class AuditEvent(models.Model):

@@ -16,7 +16,8 @@ title, weight, score, contribution, answered, answer, flags``.
   effective weight; ``score`` is 0-100 throughout (a question's ``100 * x``);
   ``contribution`` is the question's points towards the overall score.
 - ``flags`` (``; ``-separated): ``disqualified``, ``failed_knockout:<code>``,
-  ``red_flag:<tag>``, ``unanswered``, ``disagreement``, ``overridden``.
+  ``record_conflict:<code>`` (on the overall row), ``red_flag:<tag>``,
+  ``unanswered``, ``disagreement``, ``overridden``.
 
 Text that a spreadsheet would treat as a formula is prefixed with ``'``.
 """
@@ -116,9 +117,11 @@ def _view_rows(lot: str, view: dict):
             candidate["provider_name"],
             candidate["disqualified"],
         )
-        overall_flags = (["disqualified"] if candidate["disqualified"] else []) + [
-            f"failed_knockout:{code}" for code in candidate["failed_knockouts"]
-        ]
+        overall_flags = (
+            (["disqualified"] if candidate["disqualified"] else [])
+            + [f"failed_knockout:{code}" for code in candidate["failed_knockouts"]]
+            + [f"record_conflict:{c['question']}" for c in candidate.get("record_conflicts", [])]
+        )
         yield (
             *head,
             "overall",

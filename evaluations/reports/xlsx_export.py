@@ -189,6 +189,10 @@ def _flags(sheet, snapshot):
         ]
         rows += [[c["provider_name"], "red flag", f["question"], f["tag"]] for f in c["red_flags"]]
         rows += [[c["provider_name"], "disagreement", code, ""] for code in c["disagreements"]]
+        rows += [
+            [c["provider_name"], "record conflict", f["question"], f"provider record: {f['note']}"]
+            for f in c.get("record_conflicts", [])
+        ]
     _table(sheet, ["Provider", "Flag", "Question", "Detail"], rows)
 
 

@@ -3,7 +3,7 @@
 ``build_snapshot`` reads an evaluation that has just been scored (see
 ``services.reports``) in a constant number of queries and returns plain JSON:
 the ranking, the side-by-side matrices (candidates x sections, candidates x
-questions with answers and flags), knockouts and red flags per candidate,
+questions with answers and flags), knockouts, red flags and record conflicts per candidate,
 rating agreement (Krippendorff's alpha), sensitivity (``evaluations.engine.sensitivity``
 exactly as docs/scoring.md defines it), coverage gaps, the needs assessment the
 evaluation was built from and a plain-language summary. Candidates appear in
@@ -18,6 +18,7 @@ from evaluations.engine.agreement import krippendorff_alpha
 from evaluations.engine.ranking import competition_ranked
 from evaluations.engine.sensitivity import SensitivityCandidate, analyse_sensitivity
 from evaluations.models import Answer, Evaluation, EvaluationPack, Rating
+from evaluations.record_conflicts import record_conflicts
 from evaluations.reports.summary import summary_points
 from evaluations.selectors import latest_explained, rank_key
 from evaluations.services import coverage as coverage_service
@@ -91,7 +92,7 @@ def _evaluation_block(evaluation: Evaluation) -> dict:
     }
 
 
-def _candidate(rank: int, card) -> dict:
+def _candidate(rank: int, card, conflicts: dict[int, list[dict]]) -> dict:
     details = card.details
     return {
         "candidate_id": card.candidate_id,
@@ -106,6 +107,7 @@ def _candidate(rank: int, card) -> dict:
         "failed_knockouts": list(details["failed_knockouts"]),
         "red_flags": list(details["red_flags"]),
         "disagreements": [q["code"] for q in card.question_results if q["disagreement"]],
+        "record_conflicts": conflicts.get(card.candidate_id, []),
         "section_scores": [
             {"section": s["code"], "score": s["score"]} for s in details["sections"]
         ],
@@ -213,7 +215,7 @@ def _sensitivity(cards, *, seed: int, trials: int, spread: float) -> dict:
     ).to_dict()
 
 
-def _view(ranked, questions: dict[str, Question], answers: dict, **sensitivity) -> dict:
+def _view(ranked, questions: dict[str, Question], answers: dict, conflicts, **sensitivity) -> dict:
     """Ranking, matrices and sensitivity over one set of competing scorecards: every
     candidate of an evaluation without lots, or one lot's bidders."""
     cards = [card for _, card in ranked]
@@ -229,13 +231,15 @@ def _view(ranked, questions: dict[str, Question], answers: dict, **sensitivity) 
             }
             for s in cards[0].details["sections"]
         ],
-        "candidates": [_candidate(rank, card) for rank, card in ranked],
+        "candidates": [_candidate(rank, card, conflicts) for rank, card in ranked],
         "questions": _question_rows(cards, questions, answers),
         "sensitivity": _sensitivity(cards, **sensitivity),
     }
 
 
-def _lot_views(evaluation: Evaluation, cards, questions, answers, **sensitivity) -> list[dict]:
+def _lot_views(
+    evaluation: Evaluation, cards, questions, answers, conflicts, **sensitivity
+) -> list[dict]:
     """One view per lot, in lot order, each ranked over that lot's bidders."""
     by_lot: dict[str, list] = {}
     for card in cards:
@@ -250,6 +254,7 @@ def _lot_views(evaluation: Evaluation, cards, questions, answers, **sensitivity)
                 competition_ranked(by_lot.get(lot["code"], []), rank_key),
                 questions,
                 answers,
+                conflicts,
                 **sensitivity,
             ),
         }
@@ -275,12 +280,14 @@ def build_snapshot(
             candidate_id__in={card.candidate_id for card in cards}
         ).values_list("candidate_id", "question__code", "value")
     }
+    # The record conflicts as the report is built (a report is a snapshot).
+    conflicts = record_conflicts({card.candidate_id for card in cards})
     sensitivity = {"seed": seed, "trials": trials, "spread": spread}
     if evaluation.lots:
-        top = _view([], questions, answers, **sensitivity)
-        lots = _lot_views(evaluation, cards, questions, answers, **sensitivity)
+        top = _view([], questions, answers, conflicts, **sensitivity)
+        lots = _lot_views(evaluation, cards, questions, answers, conflicts, **sensitivity)
     else:
-        top, lots = _view(ranked, questions, answers, **sensitivity), []
+        top, lots = _view(ranked, questions, answers, conflicts, **sensitivity), []
     snapshot = {
         "schema_version": SCHEMA_VERSION,
         "title": f"Comparison report: {evaluation.name}",

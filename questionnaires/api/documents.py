@@ -97,7 +97,9 @@ _OBJECT_DEFS = {
     "option": OptionDocumentSerializer,
     "band": BandDocumentSerializer,
 }
-_DROPPED = {"$schema", "$id", "$defs", "$comment", "title"}
+# OpenAPI 3.0 has no propertyNames: the prefill's `values` keys are checked by the
+# service (the document's own schema) instead.
+_DROPPED = {"$schema", "$id", "$defs", "$comment", "title", "propertyNames"}
 #: Free text may hold anything but NUL, which PostgreSQL cannot store (the service
 #: refuses it as ``invalid_character``); saying so keeps the schema exact.
 NO_NUL_PATTERN = r"^[^\x00]*$"
@@ -130,7 +132,7 @@ def openapi_schema(node: dict, root: dict, ref) -> dict[str, Any]:
                 out["nullable"] = True
         elif key == "properties":
             out[key] = {name: openapi_schema(prop, root, ref) for name, prop in value.items()}
-        elif key == "items":
+        elif key == "items" or (key == "additionalProperties" and isinstance(value, dict)):
             out[key] = openapi_schema(value, root, ref)
         else:
             out[key] = value

@@ -130,6 +130,23 @@ class MessageSerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
+class PrefillSerializer(StrictSerializer):
+    """Where the answer started: the provider record's value as the request was sent."""
+
+    source = serializers.CharField(
+        read_only=True, help_text="The question's prefill source, e.g. `provider.soc_model`."
+    )
+    note = serializers.CharField(
+        read_only=True, help_text='What the record says, e.g. "SOC model own".'
+    )
+    value = serializers.JSONField(read_only=True, help_text="The prefilled answer.")
+    kept = serializers.BooleanField(
+        read_only=True,
+        help_text="The answer is still the prefilled value: accepting it records the "
+        "audit source `prefill` (otherwise `respondent`).",
+    )
+
+
 class AnswerStateSerializer(StrictSerializer):
     """One asked question's answer in the response, its review and its thread."""
 
@@ -140,6 +157,9 @@ class AnswerStateSerializer(StrictSerializer):
     )
     review = serializers.CharField(read_only=True)
     updated_by = serializers.CharField(read_only=True, allow_null=True)
+    prefill = PrefillSerializer(
+        read_only=True, allow_null=True, help_text="Null when the answer was not prefilled."
+    )
     messages = MessageSerializer(many=True, read_only=True)
 
 
@@ -199,6 +219,12 @@ class DraftItemSerializer(StrictSerializer):
     revision = serializers.IntegerField(read_only=True)
     review = serializers.CharField(read_only=True)
     updated_by = serializers.CharField(read_only=True, allow_null=True)
+    prefill = PrefillSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Prefilled from the provider record: save the value as it is to confirm "
+        "it, or change it. Null when not prefilled.",
+    )
     messages = MessageSerializer(many=True, read_only=True)
 
     def validate_value(self, value):

@@ -22,6 +22,8 @@ from responses import links
 from responses.models import RequestStatus, ResponseContact, ResponseRequest
 from responses.services import events
 from responses.services.events import Event
+from responses.services.prefill import prefill_answers
+from responses.services.questions import asked_by_code
 
 MAX_CONTACTS = 10
 MAX_MESSAGE_LENGTH = 5000
@@ -110,12 +112,13 @@ def create_request(
             last_sent_at=now,
         )
         issued.append((contact, raw))
+    prefilled = prefill_answers(request, asked_by_code(request))
     for contact, raw in issued:
         _send(contact, raw)
     events.record(
         request,
         events.buyer(user),
-        [Event("request.sent", detail={"contacts": [c.email for c, _ in issued]})],
+        [Event("request.sent", detail={"contacts": [c.email for c, _ in issued]}), *prefilled],
     )
     return request
 

@@ -16,6 +16,7 @@ from responses import rules
 from responses.models import ClarificationMessage, ResponseAnswer, ResponseRequest, ReviewStatus
 from responses.services import events
 from responses.services.events import Event
+from responses.services.prefill import prefilled_documents
 from responses.services.questions import asked_by_code
 
 MAX_ITEMS = 500
@@ -57,8 +58,10 @@ def check_items(request: ResponseRequest, items: list[dict], asked) -> None:
     """400 naming each item whose question is not asked, repeats, or whose value does
     not fit the question's kind."""
     # Evidence cites the documents uploaded through this response only: the buyer's
-    # own documents of the provider are none of the respondent's business.
+    # own documents of the provider are none of the respondent's business, except
+    # those the provider record prefilled an answer with.
     documents = set(request.documents.values_list("document_id", flat=True))
+    documents |= prefilled_documents(request)
     errors: dict[int, dict] = {}
     seen = set()
     for index, item in enumerate(items):

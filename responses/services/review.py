@@ -1,7 +1,8 @@
 """Buyer review: accept an answer (it becomes the candidate's answer) or return it
 with a clarification question, or write in a question's thread without reviewing
 it. Accepted answers go through the evaluation's own answer service, so they are
-validated, audited (source: respondent) and scored like any other answer."""
+validated, audited (source: prefill when the respondent kept the value prefilled
+from the provider record, respondent otherwise) and scored like any other answer."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from responses.models import (
 )
 from responses.services import events, notices
 from responses.services.events import Event
+from responses.services.prefill import accept_source
 from responses.services.questions import asked_by_code
 from responses.services.respondent import ResponseClosed
 
@@ -69,7 +71,8 @@ def review_answers(request: ResponseRequest, *, user, items: list[dict]) -> Resp
     _check(items, answers, asked)
     now = timezone.now()
     actor = events.buyer(user)
-    accepted, returned, log = [], [], []
+    accepted: dict[str, list[dict]] = {}
+    returned, log = [], []
     for item in items:
         code = item["question"]
         answer = answers.get(code)
@@ -79,7 +82,7 @@ def review_answers(request: ResponseRequest, *, user, items: list[dict]) -> Resp
             )
         if item["decision"] == ACCEPT:
             answer.review = ReviewStatus.ACCEPTED
-            accepted.append(
+            accepted.setdefault(accept_source(answer), []).append(
                 {"candidate": request.candidate_id, "question": code, "value": answer.value}
             )
         else:
@@ -93,8 +96,8 @@ def review_answers(request: ResponseRequest, *, user, items: list[dict]) -> Resp
     ResponseAnswer.objects.bulk_update(
         [answers[item["question"]] for item in items], ["review", "reviewed_at"]
     )
-    if accepted:
-        upsert_answers(request.evaluation, user=user, items=accepted, source="respondent")
+    for source, items_of_source in accepted.items():
+        upsert_answers(request.evaluation, user=user, items=items_of_source, source=source)
     reviews = {
         code: a.review
         for code, a in answers.items()

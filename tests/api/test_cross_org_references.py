@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tenancy import tenant_lookup
-from evaluations.models import Candidate, Evaluation, Rating
+from evaluations.models import Answer, Candidate, Evaluation, Rating
 from evaluations.services import scoring
-from providers.models import Document
+from providers.models import Document, Provider
 from questionnaires.models import Question
 from responses.models import ResponseContact, ResponseDocument, ResponseRequest
 from tests.api.request_fields import model_filters, request_fields
@@ -117,6 +117,22 @@ def _drafting_with_evidence(context):
     ResponseDocument.objects.create(
         request_id=context["response_request_pk"], document_id=_evidence_document(context)
     )
+
+
+def _record_conflict(context):
+    """SOC-01 maps to the SOC model; the candidate answers "own" for a provider whose
+    record says third-party: a record conflict to resolve."""
+    candidate = Candidate.objects.get(evaluation_id=context["evaluation_pk"])
+    question = _evaluation(context).questionnaire_version.questions.get(code="SOC-01")
+    question.prefill = {
+        "source": "provider.soc_model",
+        "values": {"own": "own", "third_party": "white_label"},
+    }
+    question.save(update_fields=["prefill"])
+    Provider.objects.filter(pk=candidate.provider_id).update(
+        soc_model="third_party", third_party_soc_name="Acme SOC"
+    )
+    Answer.objects.create(candidate=candidate, question=question, value="own")
 
 
 def _response_request(contacts_field: str) -> "Sample":
@@ -252,6 +268,12 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         ref=_evidence_document,
         body=lambda _, ref: {"answers": [{"question": EVIDENCE, "value": [ref]}]},
         prepare=_drafting_with_evidence,
+    ),
+    ("evaluations_resolve_record_conflict", "candidate"): Sample(
+        ref=_candidate,
+        body=lambda _, ref: {"candidate": ref, "question": "SOC-01", "keep": "record"},
+        prepare=_record_conflict,
+        object_key="evaluation_pk",
     ),
     ("evaluation_overrides_create", "candidate"): Sample(
         ref=_candidate,

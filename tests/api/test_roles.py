@@ -50,6 +50,9 @@ MEMBER_WRITES = {
 } | ANONYMOUS_WRITES
 EVALUATOR_WRITES = MEMBER_WRITES | {
     "evaluation_answers_create",
+    # As answers: keeping the record rewrites an answer (keeping the answer writes the
+    # provider record, which takes an admin: tests/evaluations/test_record_conflicts.py).
+    "evaluations_resolve_record_conflict",
     "evaluation_ratings_create",
     "evaluation_ratings_submit",
     "evaluation_evaluators_declaration",

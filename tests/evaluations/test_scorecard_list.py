@@ -11,6 +11,7 @@ from rest_framework.renderers import JSONRenderer
 
 from evaluations.api.serializers_scorecards import ScorecardSerializer, summary_representations
 from evaluations.models import Answer, Scorecard
+from evaluations.record_conflicts import record_conflicts
 from evaluations.selectors import SummaryRows, latest_ranked, scorecard_summaries
 from evaluations.services import scoring
 from questionnaires.models import Question
@@ -75,7 +76,8 @@ def scorecards(organization, other_organization):
 
 def serialized(cards) -> list:
     """What ScorecardSerializer gives for these scorecards, as rendered JSON."""
-    data = ScorecardSerializer(cards, many=True).data
+    context = {"record_conflicts": record_conflicts({card.candidate_id for card in cards})}
+    data = ScorecardSerializer(cards, many=True, context=context).data
     return json.loads(JSONRenderer().render(data))
 
 
@@ -91,7 +93,8 @@ def test_rows_represent_exactly_as_the_serializer(scorecards, organization, zone
     queryset = queryset.order_by("updated_at", "id")
     with timezone.override(zone):
         rows = list(SummaryRows(queryset)[:100])
-        fast = JSONRenderer().render(summary_representations(rows))
+        conflicts = record_conflicts({row.candidate_id for row in rows})
+        fast = JSONRenderer().render(summary_representations(rows, conflicts))
         slow = JSONRenderer().render(serialized(list(queryset)))
     assert len(rows) == 7
     assert fast == slow

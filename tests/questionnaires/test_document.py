@@ -44,6 +44,7 @@ QUESTION_KEYS = [
     "tags",
     "applies_to",
     "industries",
+    "prefill",
 ]
 
 
@@ -602,6 +603,7 @@ def test_normalise_fills_every_default_in_canonical_order():
         "tags": [],
         "applies_to": [],
         "industries": [],
+        "prefill": None,
     }
     assert normal["description"] == "" and normal["version_label"] == ""
     assert validate_document(normal) == []
