@@ -16,8 +16,9 @@ OPTIONAL_IN_RESPONSES = {
     # a rejected import's `report` only when its rows were read.
     "Problem": {"instance", "errors"},
     "ImportProblem": {"instance", "errors", "report"},
-    # Reports built before packs existed have none.
+    # Reports built before packs existed have none, nor record conflicts before those.
     "ReportEvaluation": {"packs"},
+    "ReportCandidate": {"record_conflicts"},
     # Rating upserts clear nothing (a null answer clears; a rating cannot be null).
     "UpsertResult": {"cleared"},
     # The questionnaire document format (questionnaires/document_schema.py), whose
@@ -34,6 +35,7 @@ OPTIONAL_IN_RESPONSES = {
         "knockout",
         "options",
         "pass_threshold",
+        "prefill",
         "scale_max",
         "scoring",
         "tags",
