@@ -39,6 +39,7 @@ from evaluations.engine.scoring import (
     score_candidate,
 )
 from evaluations.models import Answer, Evaluation, EvaluationStatus, Override, Rating, Scorecard
+from evaluations.services import scoring_state
 from evaluations.services.packs import pack_version_ids
 from evaluations.services.ranks import write_ranks
 from integrations import events
@@ -263,7 +264,15 @@ def score_evaluation(evaluation_id: int) -> dict:
     """Compute and store lot scorecards; returns what was created and kept."""
     # The row lock serialises concurrent scoring of one evaluation, so two
     # workers (or a redelivery) can never both add a version.
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+    evaluation = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("scoring_state")
+        .get(pk=evaluation_id)
+    )
+    unchanged = scoring_state.unchanged_scorecards(evaluation)
+    if unchanged is not None:
+        return {"evaluation": evaluation.pk, "created": [], "unchanged": unchanged}
+    revision = scoring_state.revision_read(evaluation)
     inputs = load_inputs(evaluation)
     plans = lot_plans(inputs.questionnaire, inputs.settings, inputs.lots)
     lots = {lot.code: lot for lot in inputs.lots}
@@ -330,6 +339,7 @@ def score_evaluation(evaluation_id: int) -> dict:
         events.SCORECARD_COMPLETED,
         events.scorecard_completed_data(created),
     )
+    scoring_state.record_scored(evaluation, revision)
     return {
         "evaluation": evaluation.pk,
         "created": [card.pk for card in created],
