@@ -22,30 +22,27 @@ from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
 from evaluations.engine.award_types import LotInput
-from evaluations.engine.composition import compose
+from evaluations.engine.batch_scoring import score_batch
 from evaluations.engine.lot_scoring import IMPLICIT_LOT, LotNotScorable, lot_spec
 from evaluations.engine.ranking import competition_ranks
-from evaluations.engine.scorecard_details import stored_details
 from evaluations.engine.scoring import (
     ENGINE_VERSION,
     CandidateInput,
     EvaluationSpec,
     NotScorable,
     QuestionnaireSpec,
-    QuestionSpec,
     ScoringPlan,
-    SectionSpec,
     applicable_plan,
-    score_candidate,
 )
 from evaluations.models import Answer, Evaluation, EvaluationStatus, Override, Rating, Scorecard
+from evaluations.models.results import EncodedJSON
 from evaluations.services import scoring_state
 from evaluations.services.packs import pack_version_ids
 from evaluations.services.ranks import write_ranks
+from evaluations.services.scoring_spec import questionnaire_and_codes
 from integrations import events
 from jobs import services as jobs
 from jobs.kinds import JobKind
-from questionnaires.models import Question, Section
 
 
 @dataclass(frozen=True)
@@ -59,48 +56,9 @@ class ScoringInputs:
     pack_versions: list[int]  # ids of the pack versions after the base, in order
 
 
-def _questionnaire(version_ids: list[int]) -> tuple[QuestionnaireSpec, dict[int, str]]:
-    """The engine's view of the question set of these versions (base first, then packs)
-    and its question codes by id, in two queries."""
-    questions_by_section: dict[int, list[QuestionSpec]] = {}
-    codes: dict[int, str] = {}
-    for q in Question.objects.filter(version_id__in=version_ids).order_by("section_id", "order"):
-        codes[q.pk] = q.code
-        questions_by_section.setdefault(q.section_id, []).append(
-            QuestionSpec(
-                code=q.code,
-                kind=q.kind,
-                weight=q.weight,
-                scoring=q.scoring,
-                options=[(o["value"], o["score"]) for o in q.options],
-                true_score=q.true_score,
-                false_score=q.false_score,
-                bands=[(b.get("max"), b["score"]) for b in q.bands],
-                scale_max=q.scale_max,
-                knockout=q.knockout,
-                pass_threshold=q.pass_threshold,
-                tags=q.tags,
-                applies_to=q.applies_to,
-                industries=q.industries,
-            )
-        )
-    sections: dict[int, list[SectionSpec]] = {pk: [] for pk in version_ids}
-    for s in Section.objects.filter(version_id__in=version_ids).order_by("order"):
-        sections[s.version_id].append(
-            SectionSpec(
-                code=s.code,
-                title=s.title,
-                weight=s.weight,
-                questions=tuple(questions_by_section.get(s.pk, ())),
-            )
-        )
-    parts = [QuestionnaireSpec(sections=tuple(sections[pk])) for pk in version_ids]
-    return compose(parts), codes
-
-
 def questionnaire_spec(evaluation: Evaluation) -> QuestionnaireSpec:
     """The engine's view of the evaluation's question set, in three queries."""
-    return _questionnaire(_pinned(evaluation))[0]
+    return questionnaire_and_codes(_pinned(evaluation))[0]
 
 
 def _pinned(evaluation: Evaluation) -> list[int]:
@@ -174,7 +132,7 @@ def sorted_ratings_in_sql(ratings: QuerySet[Rating]) -> list[tuple[int, int, lis
 
 def load_inputs(evaluation: Evaluation) -> ScoringInputs:
     pinned = _pinned(evaluation)
-    questionnaire, codes = _questionnaire(pinned)
+    questionnaire, codes = questionnaire_and_codes(pinned)
     candidates = list(
         evaluation.candidates.order_by("pk").values_list("pk", "provider__name", "lots")
     )
@@ -282,7 +240,7 @@ def score_evaluation(evaluation_id: int) -> dict:
         "candidate_id", "lot", "pk", "version", "input_hash", "disqualified", "overall", "rank"
     )
     latest = {(candidate_id, lot): rest for candidate_id, lot, *rest in rows}
-    new_cards, superseded, kept = [], [], []
+    superseded, kept, pending = [], [], []
     for candidate in inputs.candidates:
         for code in inputs.bids[candidate.id]:
             digest = input_hash(evaluation, candidate, lots.get(code), inputs.pack_versions)
@@ -292,31 +250,10 @@ def score_evaluation(evaluation_id: int) -> dict:
             if current_hash == digest:
                 kept.append(current_pk)
                 continue
-            plan = plans[code]
-            card = score_candidate(plan, candidate)
             if current_pk is not None:
                 superseded.append(current_pk)
-            new_cards.append(
-                Scorecard(
-                    evaluation=evaluation,
-                    candidate_id=candidate.id,
-                    lot=code,
-                    version=current_version + 1,
-                    is_latest=True,
-                    input_hash=digest,
-                    engine_version=ENGINE_VERSION,
-                    questionnaire_version_id=evaluation.questionnaire_version_id,
-                    pack_versions=inputs.pack_versions,
-                    aggregation=plan.aggregation,
-                    effective_section_weights=plan.section_weights,
-                    overall=card.overall,
-                    completeness=card.completeness,
-                    disqualified=card.disqualified,
-                    failed_knockouts=list(card.failed_knockouts),
-                    red_flags=[flag.to_dict() for flag in card.red_flags],
-                    details=stored_details(card),
-                )
-            )
+            pending.append((candidate, code, digest, current_version + 1))
+    new_cards = _new_scorecards(evaluation, inputs, plans, pending)
     # A lot the candidate no longer bids on (or the evaluation no longer has)
     # keeps its scorecards on record, none of them latest.
     bid = {
@@ -345,6 +282,46 @@ def score_evaluation(evaluation_id: int) -> dict:
         "created": [card.pk for card in created],
         "unchanged": kept,
     }
+
+
+def _new_scorecards(
+    evaluation: Evaluation, inputs: ScoringInputs, plans: dict[str, ScoringPlan], pending: list
+) -> list[Scorecard]:
+    """The scorecards of ``pending`` ``(candidate, lot, hash, version)``, in that
+    order, each lot's candidates scored in one batch on the lot's plan."""
+    by_lot: dict[str, list[CandidateInput]] = {}
+    for candidate, code, _, _ in pending:
+        by_lot.setdefault(code, []).append(candidate)
+    stored = {
+        (card.candidate_id, code): card
+        for code, candidates in by_lot.items()
+        for card in score_batch(plans[code], candidates)
+    }
+    cards = []
+    for candidate, code, digest, version in pending:
+        plan, card = plans[code], stored[(candidate.id, code)]
+        cards.append(
+            Scorecard(
+                evaluation=evaluation,
+                candidate_id=candidate.id,
+                lot=code,
+                version=version,
+                is_latest=True,
+                input_hash=digest,
+                engine_version=ENGINE_VERSION,
+                questionnaire_version_id=evaluation.questionnaire_version_id,
+                pack_versions=inputs.pack_versions,
+                aggregation=plan.aggregation,
+                effective_section_weights=plan.section_weights,
+                overall=card.overall,
+                completeness=card.completeness,
+                disqualified=card.disqualified,
+                failed_knockouts=card.failed_knockouts,
+                red_flags=card.red_flags,
+                details=EncodedJSON(card.details_json),
+            )
+        )
+    return cards
 
 
 def _rank(new_cards: list[Scorecard], kept: list[tuple], now) -> None:
