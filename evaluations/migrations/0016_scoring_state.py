@@ -47,6 +47,9 @@ SOURCES = (
         ("name",),
     ),
     ("evaluations_evaluation", ("UPDATE",), "{id}", SETTINGS),
+    # Scoring never deletes a scorecard; whoever does must not leave the
+    # shortcut listing it (rank and supersede updates do not count).
+    ("evaluations_scorecard", ("DELETE",), "{evaluation_id}", ()),
 )
 COLUMNS = ("candidate_id", "evaluation_id", "version_id", "id")
 

@@ -11,10 +11,11 @@ class ScoringState(models.Model):
     (bids, provider), the provider's name, packs, the scoring settings of the
     evaluation (version, service models, industry, section weights,
     exclusions, aggregation, lots) and the questions and sections of a pinned
-    version (migration 0016). Triggers see every write, bulk updates and raw
-    SQL included, which no model method would. Scoring records the revision it
-    read before its inputs in ``scored_revision``; while the two are equal (and
-    the engine is the same), rescoring would create nothing and is skipped.
+    version, and the deletion of a scorecard (migration 0016). Triggers see
+    every write, bulk updates and raw SQL included, which no model method would.
+    Scoring records the revision it read before its inputs in
+    ``scored_revision``; while the two are equal (and the engine is the same),
+    rescoring would create nothing and is skipped.
     """
 
     evaluation = models.OneToOneField(

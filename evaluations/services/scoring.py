@@ -39,6 +39,7 @@ from evaluations.models.results import EncodedJSON
 from evaluations.services import scoring_state
 from evaluations.services.packs import pack_version_ids
 from evaluations.services.ranks import write_ranks
+from evaluations.services.scorecard_writes import insert_scorecards
 from evaluations.services.scoring_spec import questionnaire_and_codes
 from integrations import events
 from jobs import services as jobs
@@ -270,7 +271,7 @@ def score_evaluation(evaluation_id: int) -> dict:
     )
     gone = {*superseded, *withdrawn}
     _rank(new_cards, [(lot, *row) for (_, lot), row in latest.items() if row[0] not in gone], now)
-    created = Scorecard.objects.bulk_create(new_cards)
+    created = insert_scorecards(new_cards)
     events.emit_many(
         evaluation.organization_id,
         events.SCORECARD_COMPLETED,
