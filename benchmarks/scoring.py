@@ -9,11 +9,13 @@ evaluators at 1x, and 5 x scale evaluators (so scale times the ratings) at the
 others. Then, for each scale and run, in the same process and in turn:
 - the scoring task (load, engine, hash, store): each run changes a section
   weight, so every candidate gets a new scorecard version (the worst case);
-- the fair I/O floor (``benchmarks.scoring_floor``): read every input row the
-  task reads, once, and COPY the exact bytes the task just stored;
+- the fair I/O floors (``benchmarks.scoring_floor``): read every input row the
+  task reads, once, and COPY the exact bytes the task just stored; the rows
+  floor fetches every rating, the grouped floor fetches them grouped by
+  PostgreSQL as the task does;
 - the task again with nothing changed (it must find that out and stop).
 Prints, per scale, the medians and the median and spread (min-max) of the
-per-run ratios task / floor and unchanged / task, the task's queries, and its
+per-run ratios task / floor (each) and unchanged / task, the task's queries, and its
 peak memory: Python allocations traced by tracemalloc (not the database
 driver's C buffers) in one more, untimed run, since tracing slows allocation.
 """
@@ -142,7 +144,8 @@ def measure(evaluation, runs: int) -> dict:
     from benchmarks import scoring_floor as floor
     from evaluations.services import scoring
 
-    task_times, floor_times, unchanged_times, queries_seen = [], [], [], set()
+    task_times, unchanged_times, queries_seen = [], [], set()
+    floor_times = {"rows": [], "grouped": []}
     for run in range(runs + 1):
         # A new section weight each run changes every candidate's inputs, so
         # each run does the whole work: load, score and store N new versions.
@@ -154,17 +157,25 @@ def measure(evaluation, runs: int) -> dict:
         task = time.perf_counter() - start
         assert len(result["created"]) == evaluation.candidates.count()
         output = floor.written_bytes(result["created"])
-        start = time.perf_counter()
-        floor.run_floor(evaluation.pk, evaluation.questionnaire_version_id, output)
-        floor_time = time.perf_counter() - start
-        floor.empty_floor_table()
+        floors = {}
+        for name in floor_times:
+            start = time.perf_counter()
+            floor.run_floor(
+                evaluation.pk,
+                evaluation.questionnaire_version_id,
+                output,
+                grouped=name == "grouped",
+            )
+            floors[name] = time.perf_counter() - start
+            floor.empty_floor_table()
         start = time.perf_counter()
         again = scoring.score_evaluation(evaluation.pk)
         unchanged = time.perf_counter() - start
         assert not again["created"] and len(again["unchanged"]) == len(result["created"])
         if run:  # the first run warms caches
             task_times.append(task)
-            floor_times.append(floor_time)
+            for name, value in floors.items():
+                floor_times[name].append(value)
             unchanged_times.append(unchanged)
             queries_seen.add(len(queries))
     evaluation.section_weights = {"s0": 1}
@@ -183,14 +194,18 @@ def measure(evaluation, runs: int) -> dict:
 
 
 def report(scale: int, evaluators: int, m: dict) -> None:
-    task, floor, unchanged = m["task"], m["floor"], m["unchanged"]
+    task, unchanged = m["task"], m["unchanged"]
     ms = 1000
-    print(f"{scale}x ({evaluators} evaluators):")
-    print(
-        f"  task {statistics.median(task) * ms:.1f} ms, floor {statistics.median(floor) * ms:.1f}"
-        f" ms, unchanged {statistics.median(unchanged) * ms:.1f} ms (medians of {len(task)})"
+    floors = ", ".join(
+        f"{name} floor {statistics.median(values) * ms:.1f} ms"
+        for name, values in m["floor"].items()
     )
-    print(f"  task / floor:     {_spread([t / f for t, f in zip(task, floor, strict=True)])}")
+    print(f"{scale}x ({evaluators} evaluators):")
+    print(f"  task {statistics.median(task) * ms:.1f} ms, {floors},")
+    print(f"  unchanged {statistics.median(unchanged) * ms:.1f} ms (medians of {len(task)})")
+    for name, values in m["floor"].items():
+        ratios = [t / f for t, f in zip(task, values, strict=True)]
+        print(f"  task / {name} floor: {_spread(ratios)}")
     print(f"  unchanged / task: {_spread([u / t for u, t in zip(unchanged, task, strict=True)])}")
     print(f"  queries per task run: {m['queries']}; peak memory {m['peak'] / 2**20:.1f} MB")
 

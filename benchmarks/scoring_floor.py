@@ -8,6 +8,12 @@ rating as one row per rating, every override and the latest scorecards), and
 writes the exact bytes the task stored (its new scorecard rows, explanations
 included, taken from the table with ``COPY ... TO``) with ``COPY ... FROM`` into
 a table shaped like the scorecard table, with the same indexes and constraints.
+
+Two floors differ only in how the ratings travel. The rows floor fetches one
+row per submitted rating; the grouped floor lets PostgreSQL group them into one
+sorted array per rated question, as the task does (with 50 evaluators the
+rows floor moves 375,000 rows, the grouped one 7,500): the lower of the two is
+the physical limit the task is held to.
 """
 
 from django.db import connection, transaction
@@ -41,6 +47,17 @@ READS = (
 )
 
 
+RATINGS_GROUPED = (
+    "SELECT r.candidate_id, r.question_id, ARRAY_AGG(r.score ORDER BY r.score)"
+    " FROM evaluations_rating r JOIN evaluations_candidate c ON c.id = r.candidate_id"
+    " WHERE c.evaluation_id = %(evaluation)s AND EXISTS (SELECT 1 FROM evaluations_ratingsheet s"
+    " WHERE s.candidate_id = r.candidate_id AND s.evaluator_id = r.evaluator_id)"
+    " GROUP BY r.candidate_id, r.question_id"
+)
+RATINGS = 6  # the position of the ratings in READS
+READS_GROUPED = (*READS[:RATINGS], RATINGS_GROUPED, *READS[RATINGS + 1 :])
+
+
 def create_floor_table() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -59,12 +76,12 @@ def written_bytes(scorecard_ids: list[int]) -> bytes:
     return bytes(out)
 
 
-def run_floor(evaluation_id: int, version_id: int, output: bytes) -> int:
-    """Read the task's inputs and COPY its output; returns the input rows read."""
+def run_floor(evaluation_id: int, version_id: int, output: bytes, *, grouped: bool) -> int:
+    """Read the task's inputs and COPY its output; returns the rows fetched."""
     params = {"evaluation": evaluation_id, "version": version_id}
     rows = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        for sql in READS:
+        for sql in READS_GROUPED if grouped else READS:
             cursor.execute(sql, params)
             rows += len(cursor.fetchall())
         with cursor.cursor.copy(f"COPY {FLOOR_TABLE} FROM STDIN") as copy:
