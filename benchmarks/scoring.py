@@ -6,7 +6,8 @@
 Builds, in a fresh test database (PostgreSQL only: the floor writes with COPY),
 one evaluation per scale: 50 candidates x 300 questions (half judged) x 5
 evaluators at 1x, and 5 x scale evaluators (so scale times the ratings) at the
-others. Then, for each scale and run, in the same process and in turn:
+others, and gathers the tables' statistics. Then, for each scale and run, in
+the same process and in turn:
 - the scoring task (load, engine, hash, store): each run changes a section
   weight, so every candidate gets a new scorecard version (the worst case);
 - the fair I/O floors (``benchmarks.scoring_floor``): read every input row the
@@ -240,6 +241,10 @@ def main(argv=None):
         for scale in scales:
             evaluators = args.evaluators * scale
             evaluation = build(args.candidates, args.questions, evaluators, label=f"bench{scale}")
+            with connection.cursor() as cursor:
+                # Fresh statistics, as autovacuum would soon gather: without
+                # them the planner misjudges the bulk-loaded tables.
+                cursor.execute("ANALYZE")
             measured = measure(evaluation, args.runs)
             peaks[scale] = measured["peak"]
             report(scale, evaluators, measured)

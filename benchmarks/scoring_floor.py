@@ -32,16 +32,15 @@ READS = (
     " WHERE evaluation_id = %(evaluation)s)",
     "SELECT c.id, p.name, c.lots FROM evaluations_candidate c"
     " JOIN providers_provider p ON p.id = c.provider_id WHERE c.evaluation_id = %(evaluation)s",
+    # By the candidates' ids, read just before (as the task reads them).
     "SELECT a.candidate_id, a.question_id, a.value::text FROM evaluations_answer a"
-    " JOIN evaluations_candidate c ON c.id = a.candidate_id"
-    " WHERE c.evaluation_id = %(evaluation)s",
+    " WHERE a.candidate_id = ANY(%(candidates)s)",
     "SELECT r.candidate_id, r.question_id, r.score FROM evaluations_rating r"
-    " JOIN evaluations_candidate c ON c.id = r.candidate_id"
-    " WHERE c.evaluation_id = %(evaluation)s AND EXISTS (SELECT 1 FROM evaluations_ratingsheet s"
-    " WHERE s.candidate_id = r.candidate_id AND s.evaluator_id = r.evaluator_id)",
+    " WHERE r.candidate_id = ANY(%(candidates)s) AND EXISTS (SELECT 1 FROM"
+    " evaluations_ratingsheet s WHERE s.candidate_id = r.candidate_id"
+    " AND s.evaluator_id = r.evaluator_id)",
     "SELECT o.candidate_id, o.question_id, o.score FROM evaluations_override o"
-    " JOIN evaluations_candidate c ON c.id = o.candidate_id"
-    " WHERE c.evaluation_id = %(evaluation)s",
+    " WHERE o.candidate_id = ANY(%(candidates)s)",
     "SELECT candidate_id, lot, id, version, input_hash, disqualified, overall, rank"
     " FROM evaluations_scorecard WHERE evaluation_id = %(evaluation)s AND is_latest",
 )
@@ -49,12 +48,11 @@ READS = (
 
 RATINGS_GROUPED = (
     "SELECT r.candidate_id, r.question_id, ARRAY_AGG(r.score ORDER BY r.score)"
-    " FROM evaluations_rating r JOIN evaluations_candidate c ON c.id = r.candidate_id"
-    " WHERE c.evaluation_id = %(evaluation)s AND EXISTS (SELECT 1 FROM evaluations_ratingsheet s"
-    " WHERE s.candidate_id = r.candidate_id AND s.evaluator_id = r.evaluator_id)"
-    " GROUP BY r.candidate_id, r.question_id"
+    " FROM evaluations_rating r WHERE r.candidate_id = ANY(%(candidates)s) AND EXISTS"
+    " (SELECT 1 FROM evaluations_ratingsheet s WHERE s.candidate_id = r.candidate_id"
+    " AND s.evaluator_id = r.evaluator_id) GROUP BY r.candidate_id, r.question_id"
 )
-RATINGS = 6  # the position of the ratings in READS
+CANDIDATES, RATINGS = 4, 6  # positions in READS
 READS_GROUPED = (*READS[:RATINGS], RATINGS_GROUPED, *READS[RATINGS + 1 :])
 
 
@@ -81,9 +79,12 @@ def run_floor(evaluation_id: int, version_id: int, output: bytes, *, grouped: bo
     params = {"evaluation": evaluation_id, "version": version_id}
     rows = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        for sql in READS_GROUPED if grouped else READS:
+        for position, sql in enumerate(READS_GROUPED if grouped else READS):
             cursor.execute(sql, params)
-            rows += len(cursor.fetchall())
+            fetched = cursor.fetchall()
+            rows += len(fetched)
+            if position == CANDIDATES:
+                params["candidates"] = [row[0] for row in fetched]
         with cursor.cursor.copy(f"COPY {FLOOR_TABLE} FROM STDIN") as copy:
             copy.write(output)
     return rows
