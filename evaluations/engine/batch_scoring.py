@@ -135,23 +135,28 @@ def _answer_x(shared: _Plan, j: int, value: Any) -> float | None:
         return answer_score(spec, value)
 
 
+_INTS = frozenset({int})
+
+
 def _ratings(shared: _Plan, j: int, ratings: Any, who: Any) -> tuple:
     """(x or None, spread, disagreement, count) of a judged question."""
     spec = shared.specs[j]
-    key = (spec.scale_max, ratings)
-    # Only exact ints are cached and looked up: True == 1 and 3.0 == 3 would
-    # otherwise find the entry of a valid list.
-    exact = type(ratings) is tuple and all(type(r) is int for r in ratings)
+    # Only lists of exact ints take the fast path and the cache: True == 1 and
+    # 3.0 == 3, so anything else could find the entry of a valid list.
+    exact = type(ratings) is tuple and set(map(type, ratings)) <= _INTS
     if exact:
+        key = (spec.scale_max, ratings)
         found = shared.rating_cache.get(key)
         if found is not None:
             return found
-    checked = _checked_ratings(spec, ratings, who)
+        if not ratings or (min(ratings) >= 0 and max(ratings) <= spec.scale_max):
+            # What _checked_ratings accepts, checked in C: the engine's figures.
+            x, spread, disagreement = _judged(spec, ratings, shared.aggregation)
+            found = shared.rating_cache[key] = (x, spread, disagreement, len(ratings))
+            return found
+    checked = _checked_ratings(spec, ratings, who)  # raises the engine's error
     x, spread, disagreement = _judged(spec, checked, shared.aggregation)
-    result = (x, spread, disagreement, len(checked))
-    if exact:
-        shared.rating_cache[key] = result
-    return result
+    return x, spread, disagreement, len(checked)
 
 
 def _score(shared: _Plan, candidate: CandidateInput) -> StoredCard:

@@ -8,6 +8,10 @@ question or section simply misses the cache, and nothing needs invalidating.
 """
 
 import hashlib
+import json
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from evaluations.engine.composition import compose
 from evaluations.engine.scoring import QuestionnaireSpec, QuestionSpec, SectionSpec
@@ -31,6 +35,9 @@ QUESTION_COLUMNS = (
     "applies_to",
     "industries",
 )
+# Read as their JSON text, decoded only to build a spec: decoding 1,500 small
+# documents costs more than reading them.
+JSON_COLUMNS = frozenset({"options", "bands", "tags", "applies_to", "industries"})
 # Specs by the digest of their rows; emptied when full, to bound memory.
 _SPECS: dict[bytes, tuple[QuestionnaireSpec, dict[int, str]]] = {}
 _MAX_SPECS = 32
@@ -43,7 +50,7 @@ def questionnaire_and_codes(version_ids: list[int]) -> tuple[QuestionnaireSpec, 
     question_rows = tuple(
         Question.objects.filter(version_id__in=version_ids)
         .order_by("section_id", "order")
-        .values_list(*QUESTION_COLUMNS)
+        .values_list(*(Cast(c, TextField()) if c in JSON_COLUMNS else c for c in QUESTION_COLUMNS))
     )
     section_rows = tuple(
         Section.objects.filter(version_id__in=version_ids)
@@ -63,7 +70,10 @@ def _build_questionnaire(version_ids, question_rows, section_rows):
     questions_by_section: dict[int, list[QuestionSpec]] = {}
     codes: dict[int, str] = {}
     for row in question_rows:
-        q = dict(zip(QUESTION_COLUMNS, row, strict=True))
+        q = {
+            c: json.loads(value) if c in JSON_COLUMNS else value
+            for c, value in zip(QUESTION_COLUMNS, row, strict=True)
+        }
         codes[q["pk"]] = q["code"]
         questions_by_section.setdefault(q["section_id"], []).append(
             QuestionSpec(
