@@ -4,7 +4,9 @@ Reads a constant number of queries whatever the evaluation's size. The question
 set is the pinned version's followed by its packs' (``services.packs``). Each
 candidate has one scorecard per lot it bids on (one lot, `all`, without lots);
 a lot scorecard gets a new version only when the hash of its inputs changes,
-so rescoring (or a redelivered task) with the same inputs creates nothing.
+so rescoring (or a redelivered task) with the same inputs creates nothing; and
+when no input changed since the last scoring (``services.scoring_state``), it
+stops after reading the evaluation and its latest scorecards' ids.
 """
 
 import hashlib
