@@ -7,6 +7,7 @@ digest of every column it was built from, ids included, so any change to a
 question or section simply misses the cache, and nothing needs invalidating.
 """
 
+import dataclasses
 import hashlib
 import json
 
@@ -17,24 +18,9 @@ from evaluations.engine.composition import compose
 from evaluations.engine.scoring import QuestionnaireSpec, QuestionSpec, SectionSpec
 from questionnaires.models import Question, Section
 
-QUESTION_COLUMNS = (
-    "pk",
-    "section_id",
-    "code",
-    "kind",
-    "weight",
-    "scoring",
-    "options",
-    "true_score",
-    "false_score",
-    "bands",
-    "scale_max",
-    "knockout",
-    "pass_threshold",
-    "tags",
-    "applies_to",
-    "industries",
-)
+# A question's columns are named as the engine's QuestionSpec fields.
+SPEC_FIELDS = tuple(field.name for field in dataclasses.fields(QuestionSpec))
+QUESTION_COLUMNS = ("pk", "section_id", *SPEC_FIELDS)
 # Read as their JSON text, decoded only to build a spec: decoding 1,500 small
 # documents costs more than reading them.
 JSON_COLUMNS = frozenset({"options", "bands", "tags", "applies_to", "industries"})
@@ -75,23 +61,10 @@ def _build_questionnaire(version_ids, question_rows, section_rows):
             for c, value in zip(QUESTION_COLUMNS, row, strict=True)
         }
         codes[q["pk"]] = q["code"]
+        q["options"] = [(o["value"], o["score"]) for o in q["options"]]
+        q["bands"] = [(b.get("max"), b["score"]) for b in q["bands"]]
         questions_by_section.setdefault(q["section_id"], []).append(
-            QuestionSpec(
-                code=q["code"],
-                kind=q["kind"],
-                weight=q["weight"],
-                scoring=q["scoring"],
-                options=[(o["value"], o["score"]) for o in q["options"]],
-                true_score=q["true_score"],
-                false_score=q["false_score"],
-                bands=[(b.get("max"), b["score"]) for b in q["bands"]],
-                scale_max=q["scale_max"],
-                knockout=q["knockout"],
-                pass_threshold=q["pass_threshold"],
-                tags=q["tags"],
-                applies_to=q["applies_to"],
-                industries=q["industries"],
-            )
+            QuestionSpec(**{name: q[name] for name in SPEC_FIELDS})
         )
     sections: dict[int, list[SectionSpec]] = {pk: [] for pk in version_ids}
     for pk, version_id, code, title, weight in section_rows:
