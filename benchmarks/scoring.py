@@ -1,16 +1,23 @@
-"""Scoring benchmark: the full scoring task against the single-SQL floor.
+"""Scoring benchmark: the full scoring task against its fair I/O floor, at 1x, 4x, 10x.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/scorecards_bench \\
-        .venv/bin/python -m benchmarks.scoring [--candidates 50 --questions 300 --evaluators 5]
+        .venv/bin/python -m benchmarks.scoring [--scales 1,4,10 --runs 5]
 
-Builds an evaluation of N candidates x Q questions (half judged) x E evaluators
-in a fresh test database, then times, in the same run and alternating:
+Builds, in a fresh test database (PostgreSQL only: the floor writes with COPY),
+one evaluation per scale: 50 candidates x 300 questions (half judged) x 5
+evaluators at 1x, and 5 x scale evaluators (so scale times the ratings) at the
+others, and gathers the tables' statistics. Then, for each scale and run, in
+the same process and in turn:
 - the scoring task (load, engine, hash, store): each run changes a section
   weight, so every candidate gets a new scorecard version (the worst case);
-- one hand-written SQL query that reads the same stored rows and sums them per
-  candidate and section (the floor: reading and adding up, nothing else).
-Prints both medians, their ratio, the number of queries the task ran, and the
-task's peak memory: Python allocations traced by tracemalloc (not the database
+- the fair I/O floors (``benchmarks.scoring_floor``): read every input row the
+  task reads, once, and COPY the exact bytes the task just stored; the rows
+  floor fetches every rating, the grouped floor fetches them grouped by
+  PostgreSQL as the task does;
+- the task again with nothing changed (it must find that out and stop).
+Prints, per scale, the medians and the median and spread (min-max) of the
+per-run ratios task / floor (each) and unchanged / task, the task's queries, and its
+peak memory: Python allocations traced by tracemalloc (not the database
 driver's C buffers) in one more, untimed run, since tracing slows allocation.
 """
 
@@ -29,31 +36,7 @@ def setup_django():
     django.setup()
 
 
-FLOOR_SQL = """
-WITH rating_means AS (
-    SELECT r.candidate_id, r.question_id, AVG(r.score) AS mean_score
-    FROM evaluations_rating r
-    JOIN evaluations_candidate c ON c.id = r.candidate_id
-    WHERE c.evaluation_id = %(evaluation)s
-    GROUP BY r.candidate_id, r.question_id
-), per_question AS (
-    SELECT a.candidate_id, a.question_id, 1.0 AS x
-    FROM evaluations_answer a
-    JOIN evaluations_candidate c ON c.id = a.candidate_id
-    WHERE c.evaluation_id = %(evaluation)s
-    UNION ALL
-    SELECT rm.candidate_id, rm.question_id, rm.mean_score / q.scale_max AS x
-    FROM rating_means rm JOIN questionnaires_question q ON q.id = rm.question_id
-)
-SELECT pq.candidate_id, s.code, SUM(q.weight * pq.x) / SUM(q.weight)
-FROM per_question pq
-JOIN questionnaires_question q ON q.id = pq.question_id
-JOIN questionnaires_section s ON s.id = q.section_id
-GROUP BY pq.candidate_id, s.code
-"""
-
-
-def build(candidates: int, questions: int, evaluators: int):
+def build(candidates: int, questions: int, evaluators: int, label: str = "bench"):
     from django.contrib.auth import get_user_model
 
     from accounts.models import Membership, Organization
@@ -68,16 +51,14 @@ def build(candidates: int, questions: int, evaluators: int):
     from providers.models import Provider
     from questionnaires.models import Question, Questionnaire, QuestionnaireVersion, Section
 
-    organization = Organization.objects.create(name="Bench", slug="bench")
+    organization = Organization.objects.create(name=label, slug=label)
     users = get_user_model().objects.bulk_create(
-        get_user_model()(username=f"bench{i}") for i in range(evaluators + 1)
+        get_user_model()(username=f"{label}{i}") for i in range(evaluators + 1)
     )
     members = Membership.objects.bulk_create(
         Membership(organization=organization, user=u, role="admin") for u in users
     )
-    questionnaire = Questionnaire.objects.create(
-        organization=organization, code="bench", name="Bench"
-    )
+    questionnaire = Questionnaire.objects.create(organization=organization, code=label, name=label)
     version = QuestionnaireVersion.objects.create(
         questionnaire=questionnaire, number=1, status="published"
     )
@@ -152,60 +133,124 @@ def build(candidates: int, questions: int, evaluators: int):
     return evaluation
 
 
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
+
+
+def measure(evaluation, runs: int) -> dict:
+    """Alternate task, floor and unchanged rescoring ``runs`` times (after a warm-up)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmarks import scoring_floor as floor
+    from evaluations.services import scoring
+
+    task_times, unchanged_times, queries_seen = [], [], set()
+    floor_times = {"rows": [], "grouped": []}
+    for run in range(runs + 1):
+        # A new section weight each run changes every candidate's inputs, so
+        # each run does the whole work: load, score and store N new versions.
+        evaluation.section_weights = {"s0": 2 + run}
+        evaluation.save(update_fields=["section_weights"])
+        start = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            result = scoring.score_evaluation(evaluation.pk)
+        task = time.perf_counter() - start
+        assert len(result["created"]) == evaluation.candidates.count()
+        output = floor.written_bytes(result["created"])
+        floors = {}
+        for name in floor_times:
+            start = time.perf_counter()
+            floor.run_floor(
+                evaluation.pk,
+                evaluation.questionnaire_version_id,
+                output,
+                grouped=name == "grouped",
+            )
+            floors[name] = time.perf_counter() - start
+            floor.empty_floor_table()
+        start = time.perf_counter()
+        again = scoring.score_evaluation(evaluation.pk)
+        unchanged = time.perf_counter() - start
+        assert not again["created"] and len(again["unchanged"]) == len(result["created"])
+        if run:  # the first run warms caches
+            task_times.append(task)
+            for name, value in floors.items():
+                floor_times[name].append(value)
+            unchanged_times.append(unchanged)
+            queries_seen.add(len(queries))
+    evaluation.section_weights = {"s0": 1}
+    evaluation.save(update_fields=["section_weights"])
+    tracemalloc.start()
+    scoring.score_evaluation(evaluation.pk)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {
+        "task": task_times,
+        "floor": floor_times,
+        "unchanged": unchanged_times,
+        "queries": sorted(queries_seen),
+        "peak": peak,
+    }
+
+
+def report(scale: int, evaluators: int, m: dict) -> None:
+    task, unchanged = m["task"], m["unchanged"]
+    ms = 1000
+    floors = ", ".join(
+        f"{name} floor {statistics.median(values) * ms:.1f} ms"
+        for name, values in m["floor"].items()
+    )
+    print(f"{scale}x ({evaluators} evaluators):")
+    print(f"  task {statistics.median(task) * ms:.1f} ms, {floors},")
+    print(f"  unchanged {statistics.median(unchanged) * ms:.1f} ms (medians of {len(task)})")
+    for name, values in m["floor"].items():
+        ratios = [t / f for t, f in zip(task, values, strict=True)]
+        print(f"  task / {name} floor: {_spread(ratios)}")
+    print(f"  unchanged / task: {_spread([u / t for u, t in zip(unchanged, task, strict=True)])}")
+    print(f"  queries per task run: {m['queries']}; peak memory {m['peak'] / 2**20:.1f} MB")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=50)
     parser.add_argument("--questions", type=int, default=300)
-    parser.add_argument("--evaluators", type=int, default=5)
+    parser.add_argument("--evaluators", type=int, default=5, help="at 1x")
+    parser.add_argument("--scales", default="1,4,10")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     setup_django()
 
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import setup_test_environment
 
-    from evaluations.services import scoring
+    from benchmarks import scoring_floor
 
+    if connection.vendor != "postgresql":
+        parser.error("the floor writes with COPY: set DATABASE_URL to a PostgreSQL database")
+    scales = [int(s) for s in args.scales.split(",")]
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        evaluation = build(args.candidates, args.questions, args.evaluators)
-        task_times, floor_times, query_counts = [], [], []
-        for run in range(args.runs + 1):
-            # A new section weight each run changes every candidate's inputs, so
-            # each run does the whole work: load, score and store N new versions.
-            evaluation.section_weights = {"s0": 1 + run}
-            evaluation.save(update_fields=["section_weights"])
-            start = time.perf_counter()
-            with CaptureQueriesContext(connection) as queries:
-                scoring.score_evaluation(evaluation.pk)
-            task = time.perf_counter() - start
-            start = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute(FLOOR_SQL, {"evaluation": evaluation.pk})
-                cursor.fetchall()
-            floor = time.perf_counter() - start
-            if run:  # the first run warms caches
-                task_times.append(task)
-                floor_times.append(floor)
-                query_counts.append(len(queries))
-        evaluation.section_weights = {"s0": args.runs + 2}
-        evaluation.save(update_fields=["section_weights"])
-        tracemalloc.start()
-        scoring.score_evaluation(evaluation.pk)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        task_median = statistics.median(task_times)
-        floor_median = statistics.median(floor_times)
+        scoring_floor.create_floor_table()
         print(
-            f"database: {connection.vendor}; {args.candidates} candidates x "
-            f"{args.questions} questions (half judged) x {args.evaluators} evaluators"
+            f"{args.candidates} candidates x {args.questions} questions (half judged);"
+            f" {args.runs} runs per scale"
         )
-        print(f"scoring task: median {task_median * 1000:.1f} ms over {args.runs} runs")
-        print(f"SQL floor:    median {floor_median * 1000:.1f} ms")
-        print(f"ratio task/floor: {task_median / floor_median:.2f}")
-        print(f"queries per task run: {sorted(set(query_counts))}")
-        print(f"peak memory of the task: {peak / 2**20:.1f} MB")
+        peaks = {}
+        for scale in scales:
+            evaluators = args.evaluators * scale
+            evaluation = build(args.candidates, args.questions, evaluators, label=f"bench{scale}")
+            with connection.cursor() as cursor:
+                # Fresh statistics, as autovacuum would soon gather: without
+                # them the planner misjudges the bulk-loaded tables.
+                cursor.execute("ANALYZE")
+            measured = measure(evaluation, args.runs)
+            peaks[scale] = measured["peak"]
+            report(scale, evaluators, measured)
+        if len(peaks) > 1:
+            low, high = min(peaks), max(peaks)
+            print(f"peak memory {high}x / {low}x: {peaks[high] / peaks[low]:.2f}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

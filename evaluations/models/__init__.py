@@ -12,6 +12,7 @@ from evaluations.models.inputs import Answer, Override, Rating, RatingSheet
 from evaluations.models.proposals import Proposal
 from evaluations.models.reports import Report
 from evaluations.models.results import AuditEvent, ChangeSource, Scorecard
+from evaluations.models.scoring_state import ScoringState
 
 __all__ = [
     "Aggregation",
@@ -31,4 +32,5 @@ __all__ = [
     "RatingSheet",
     "Report",
     "Scorecard",
+    "ScoringState",
 ]

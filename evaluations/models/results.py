@@ -22,6 +22,11 @@ class ValuesInsertJSONField(models.JSONField):
         return "%s"
 
 
+class EncodedJSON(str):
+    """A document already encoded as compact JSON text (as ``ExplanationField``
+    encodes it): the field writes it as it is, instead of encoding it again."""
+
+
 class ExplanationField(ValuesInsertJSONField):
     """A JSON document written once and read whole: PostgreSQL ``json``, compact text.
 
@@ -35,6 +40,8 @@ class ExplanationField(ValuesInsertJSONField):
         return "json" if connection.vendor == "postgresql" else super().db_type(connection)
 
     def get_db_prep_value(self, value, connection, prepared=False):
+        if isinstance(value, EncodedJSON):
+            return str(value)
         if not prepared:
             value = self.get_prep_value(value)
         return json.dumps(value, cls=self.encoder, separators=(",", ":"))

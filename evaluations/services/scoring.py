@@ -4,7 +4,9 @@ Reads a constant number of queries whatever the evaluation's size. The question
 set is the pinned version's followed by its packs' (``services.packs``). Each
 candidate has one scorecard per lot it bids on (one lot, `all`, without lots);
 a lot scorecard gets a new version only when the hash of its inputs changes,
-so rescoring (or a redelivered task) with the same inputs creates nothing.
+so rescoring (or a redelivered task) with the same inputs creates nothing; and
+when no input changed since the last scoring (``services.scoring_state``), it
+stops after reading the evaluation and its latest scorecards' ids.
 """
 
 import hashlib
@@ -22,29 +24,28 @@ from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
 from evaluations.engine.award_types import LotInput
-from evaluations.engine.composition import compose
+from evaluations.engine.batch_scoring import score_batch
 from evaluations.engine.lot_scoring import IMPLICIT_LOT, LotNotScorable, lot_spec
 from evaluations.engine.ranking import competition_ranks
-from evaluations.engine.scorecard_details import stored_details
 from evaluations.engine.scoring import (
     ENGINE_VERSION,
     CandidateInput,
     EvaluationSpec,
     NotScorable,
     QuestionnaireSpec,
-    QuestionSpec,
     ScoringPlan,
-    SectionSpec,
     applicable_plan,
-    score_candidate,
 )
 from evaluations.models import Answer, Evaluation, EvaluationStatus, Override, Rating, Scorecard
+from evaluations.models.results import EncodedJSON
+from evaluations.services import scoring_state
 from evaluations.services.packs import pack_version_ids
 from evaluations.services.ranks import write_ranks
+from evaluations.services.scorecard_writes import insert_scorecards
+from evaluations.services.scoring_spec import questionnaire_and_codes
 from integrations import events
 from jobs import services as jobs
 from jobs.kinds import JobKind
-from questionnaires.models import Question, Section
 
 
 @dataclass(frozen=True)
@@ -58,48 +59,9 @@ class ScoringInputs:
     pack_versions: list[int]  # ids of the pack versions after the base, in order
 
 
-def _questionnaire(version_ids: list[int]) -> tuple[QuestionnaireSpec, dict[int, str]]:
-    """The engine's view of the question set of these versions (base first, then packs)
-    and its question codes by id, in two queries."""
-    questions_by_section: dict[int, list[QuestionSpec]] = {}
-    codes: dict[int, str] = {}
-    for q in Question.objects.filter(version_id__in=version_ids).order_by("section_id", "order"):
-        codes[q.pk] = q.code
-        questions_by_section.setdefault(q.section_id, []).append(
-            QuestionSpec(
-                code=q.code,
-                kind=q.kind,
-                weight=q.weight,
-                scoring=q.scoring,
-                options=[(o["value"], o["score"]) for o in q.options],
-                true_score=q.true_score,
-                false_score=q.false_score,
-                bands=[(b.get("max"), b["score"]) for b in q.bands],
-                scale_max=q.scale_max,
-                knockout=q.knockout,
-                pass_threshold=q.pass_threshold,
-                tags=q.tags,
-                applies_to=q.applies_to,
-                industries=q.industries,
-            )
-        )
-    sections: dict[int, list[SectionSpec]] = {pk: [] for pk in version_ids}
-    for s in Section.objects.filter(version_id__in=version_ids).order_by("order"):
-        sections[s.version_id].append(
-            SectionSpec(
-                code=s.code,
-                title=s.title,
-                weight=s.weight,
-                questions=tuple(questions_by_section.get(s.pk, ())),
-            )
-        )
-    parts = [QuestionnaireSpec(sections=tuple(sections[pk])) for pk in version_ids]
-    return compose(parts), codes
-
-
 def questionnaire_spec(evaluation: Evaluation) -> QuestionnaireSpec:
     """The engine's view of the evaluation's question set, in three queries."""
-    return _questionnaire(_pinned(evaluation))[0]
+    return questionnaire_and_codes(_pinned(evaluation))[0]
 
 
 def _pinned(evaluation: Evaluation) -> list[int]:
@@ -163,7 +125,7 @@ def sorted_ratings_in_python(ratings: QuerySet[Rating]) -> list[tuple[int, int, 
 def sorted_ratings_in_sql(ratings: QuerySet[Rating]) -> list[tuple[int, int, list[int]]]:
     """``sorted_ratings_in_python``, grouped by PostgreSQL: one row per rated
     question instead of one per rating."""
-    return list(
+    return _raw_rows(
         ratings.order_by()
         .values("candidate_id", "question_id")
         .annotate(scores=ArrayAgg("score", order_by="score"))
@@ -171,16 +133,26 @@ def sorted_ratings_in_sql(ratings: QuerySet[Rating]) -> list[tuple[int, int, lis
     )
 
 
+def _raw_rows(rows: QuerySet) -> list[tuple]:
+    """The rows of a ``values_list`` queryset straight from the driver. Only for
+    columns that need no conversion (ids, scores, text, integer arrays): for
+    thousands of rows Django's per-row iteration costs more than the query."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def load_inputs(evaluation: Evaluation) -> ScoringInputs:
     pinned = _pinned(evaluation)
-    questionnaire, codes = _questionnaire(pinned)
+    questionnaire, codes = questionnaire_and_codes(pinned)
     candidates = list(
         evaluation.candidates.order_by("pk").values_list("pk", "provider__name", "lots")
     )
     ids = [pk for pk, _, _ in candidates]
     # By question id, mapped to codes here: no join to the question table.
     answers: dict[int, dict] = {pk: {} for pk in ids}
-    answer_rows = list(
+    answer_rows = _raw_rows(
         Answer.objects.filter(candidate_id__in=ids)
         .order_by()
         .values_list("candidate_id", "question_id", Cast("value", TextField()))
@@ -196,7 +168,7 @@ def load_inputs(evaluation: Evaluation) -> ScoringInputs:
     for candidate_id, question_id, scores in group(submitted):
         ratings[candidate_id][codes[question_id]] = tuple(scores)
     overrides: dict[int, dict] = {pk: {} for pk in ids}
-    for candidate_id, question_id, score in (
+    for candidate_id, question_id, score in _raw_rows(
         Override.objects.filter(candidate_id__in=ids)
         .order_by()
         .values_list("candidate_id", "question_id", "score")
@@ -263,7 +235,15 @@ def score_evaluation(evaluation_id: int) -> dict:
     """Compute and store lot scorecards; returns what was created and kept."""
     # The row lock serialises concurrent scoring of one evaluation, so two
     # workers (or a redelivery) can never both add a version.
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+    evaluation = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("scoring_state")
+        .get(pk=evaluation_id)
+    )
+    unchanged = scoring_state.unchanged_scorecards(evaluation)
+    if unchanged is not None:
+        return {"evaluation": evaluation.pk, "created": [], "unchanged": unchanged}
+    revision = scoring_state.revision_read(evaluation)
     inputs = load_inputs(evaluation)
     plans = lot_plans(inputs.questionnaire, inputs.settings, inputs.lots)
     lots = {lot.code: lot for lot in inputs.lots}
@@ -273,7 +253,7 @@ def score_evaluation(evaluation_id: int) -> dict:
         "candidate_id", "lot", "pk", "version", "input_hash", "disqualified", "overall", "rank"
     )
     latest = {(candidate_id, lot): rest for candidate_id, lot, *rest in rows}
-    new_cards, superseded, kept = [], [], []
+    superseded, kept, pending = [], [], []
     for candidate in inputs.candidates:
         for code in inputs.bids[candidate.id]:
             digest = input_hash(evaluation, candidate, lots.get(code), inputs.pack_versions)
@@ -283,31 +263,10 @@ def score_evaluation(evaluation_id: int) -> dict:
             if current_hash == digest:
                 kept.append(current_pk)
                 continue
-            plan = plans[code]
-            card = score_candidate(plan, candidate)
             if current_pk is not None:
                 superseded.append(current_pk)
-            new_cards.append(
-                Scorecard(
-                    evaluation=evaluation,
-                    candidate_id=candidate.id,
-                    lot=code,
-                    version=current_version + 1,
-                    is_latest=True,
-                    input_hash=digest,
-                    engine_version=ENGINE_VERSION,
-                    questionnaire_version_id=evaluation.questionnaire_version_id,
-                    pack_versions=inputs.pack_versions,
-                    aggregation=plan.aggregation,
-                    effective_section_weights=plan.section_weights,
-                    overall=card.overall,
-                    completeness=card.completeness,
-                    disqualified=card.disqualified,
-                    failed_knockouts=list(card.failed_knockouts),
-                    red_flags=[flag.to_dict() for flag in card.red_flags],
-                    details=stored_details(card),
-                )
-            )
+            pending.append((candidate, code, digest, current_version + 1))
+    new_cards = _new_scorecards(evaluation, inputs, plans, pending)
     # A lot the candidate no longer bids on (or the evaluation no longer has)
     # keeps its scorecards on record, none of them latest.
     bid = {
@@ -324,17 +283,58 @@ def score_evaluation(evaluation_id: int) -> dict:
     )
     gone = {*superseded, *withdrawn}
     _rank(new_cards, [(lot, *row) for (_, lot), row in latest.items() if row[0] not in gone], now)
-    created = Scorecard.objects.bulk_create(new_cards)
+    created = insert_scorecards(new_cards)
     events.emit_many(
         evaluation.organization_id,
         events.SCORECARD_COMPLETED,
         events.scorecard_completed_data(created),
     )
+    scoring_state.record_scored(evaluation, revision)
     return {
         "evaluation": evaluation.pk,
         "created": [card.pk for card in created],
         "unchanged": kept,
     }
+
+
+def _new_scorecards(
+    evaluation: Evaluation, inputs: ScoringInputs, plans: dict[str, ScoringPlan], pending: list
+) -> list[Scorecard]:
+    """The scorecards of ``pending`` ``(candidate, lot, hash, version)``, in that
+    order, each lot's candidates scored in one batch on the lot's plan."""
+    by_lot: dict[str, list[CandidateInput]] = {}
+    for candidate, code, _, _ in pending:
+        by_lot.setdefault(code, []).append(candidate)
+    stored = {
+        (card.candidate_id, code): card
+        for code, candidates in by_lot.items()
+        for card in score_batch(plans[code], candidates)
+    }
+    cards = []
+    for candidate, code, digest, version in pending:
+        plan, card = plans[code], stored[(candidate.id, code)]
+        cards.append(
+            Scorecard(
+                evaluation=evaluation,
+                candidate_id=candidate.id,
+                lot=code,
+                version=version,
+                is_latest=True,
+                input_hash=digest,
+                engine_version=ENGINE_VERSION,
+                questionnaire_version_id=evaluation.questionnaire_version_id,
+                pack_versions=inputs.pack_versions,
+                aggregation=plan.aggregation,
+                effective_section_weights=plan.section_weights,
+                overall=card.overall,
+                completeness=card.completeness,
+                disqualified=card.disqualified,
+                failed_knockouts=card.failed_knockouts,
+                red_flags=card.red_flags,
+                details=EncodedJSON(card.details_json),
+            )
+        )
+    return cards
 
 
 def _rank(new_cards: list[Scorecard], kept: list[tuple], now) -> None:
