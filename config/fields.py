@@ -39,9 +39,12 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
 
 class JsonValueFieldExtension(OpenApiSerializerFieldExtension):
     """A JSON field with no schema of its own holds any JSON value: documented as the
-    recursive ``JsonValue`` component rather than an empty schema, which generic tools
-    render as a string. Fields that know their shape say it (``AnswerValueField``,
-    ``extend_schema_field``); subclasses of JSONField are theirs to document."""
+    ``JsonValue`` component rather than an empty schema, which generic tools render as
+    a string. Its lists and objects hold any values without naming ``JsonValue`` again:
+    generators of typed clients cannot resolve a component that refers to itself and
+    drop every response that contains one. Fields that know their shape say it
+    (``AnswerValueField``, ``extend_schema_field``); subclasses of JSONField are theirs
+    to document."""
 
     target_class = serializers.JSONField
 
@@ -49,15 +52,14 @@ class JsonValueFieldExtension(OpenApiSerializerFieldExtension):
         return "JsonValue"
 
     def map_serializer_field(self, auto_schema, direction):
-        itself = {"$ref": "#/components/schemas/JsonValue"}
         return {
             "description": "Any JSON value.",
             "anyOf": [
                 {"type": "string"},
                 {"type": "number"},
                 {"type": "boolean"},
-                {"type": "array", "items": itself},
-                {"type": "object", "additionalProperties": itself},
+                {"type": "array", "items": {}},
+                {"type": "object", "additionalProperties": True},
             ],
         }
 

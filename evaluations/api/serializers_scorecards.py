@@ -1,9 +1,10 @@
 """Scorecards: the stored explanation, typed for generated clients."""
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.fields import NamedChoiceField
+from config.fields import AnswerValueField, NamedChoiceField
 from config.serializers import StrictModelSerializer, StrictSerializer
 from evaluations.models import Scorecard
 from evaluations.record_conflicts import record_conflicts
@@ -14,13 +15,19 @@ class RedFlagSerializer(StrictSerializer):
     question = serializers.CharField()
 
 
+@extend_schema_field({"anyOf": [{"type": "string"}, {"type": "number"}]})
+class RecordValueField(serializers.JSONField):
+    """A compared source's record value: a code (SOC model, remedy, reference
+    standing, partner delivery) or a number of minutes (questionnaires.prefill)."""
+
+
 class RecordConflictSerializer(StrictSerializer):
     question = serializers.CharField(help_text="The question's code.")
-    answer = serializers.JSONField(help_text="The candidate's current answer.")
-    record_value = serializers.JSONField(
+    answer = AnswerValueField(help_text="The candidate's current answer.")
+    record_value = RecordValueField(
         help_text="What the provider record holds (a code of the source, or minutes)."
     )
-    expected = serializers.JSONField(help_text="The answer the record stands for.")
+    expected = AnswerValueField(help_text="The answer the record stands for.")
     source = serializers.CharField(help_text="The question's prefill source.")
     note = serializers.CharField(help_text='What the record says, e.g. "SOC model third_party".')
 

@@ -220,7 +220,9 @@ class ProviderViewSet(
         return Response(problem_body, status=400, content_type=PROBLEM_CONTENT_TYPE)
 
     def _import_rows(self, request) -> tuple[list[ImportRow], str]:
-        query = ImportModeQuerySerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads a blank value of form-like input
+        # as "not given", so `?mode=` would silently import all or nothing.
+        query = ImportModeQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         mode = query.validated_data.get("mode", ImportMode.ALL_OR_NOTHING)
         media_type = (request.content_type or "").split(";")[0].strip().lower()

@@ -219,6 +219,13 @@ class TestJson:
         )
         assert response.json()["mode"] == "best_effort"
 
+    @pytest.mark.parametrize("query", ["?mode=", "?mode=sometimes", "?mode=%20"])
+    def test_a_blank_or_unknown_mode_in_the_query_string_is_400(self, admin_client, query):
+        response = admin_client.post(URL + query, {"providers": [{"name": "A"}]}, format="json")
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["field"] == "mode"
+        assert not Provider.objects.exists()
+
     @pytest.mark.parametrize(
         "body",
         [
