@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup migrate demo schema worker beat fuzz audit clean
+.PHONY: run test lint setup migrate demo schema worker beat fuzz audit clean console
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ run: setup
 	$(MAKE) --no-print-directory demo && \
 	echo "Serving on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin UI: /admin/, admin/admin)" && \
 	exec $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Rebuild the console's committed bundle (console/static/console/) from its lockfile;
+# needs Node and npm, which `make run` does not (docs/console.md).
+console:
+	cd console && npm ci --no-audit --no-fund && npm run build
 
 lint: setup
 	$(BIN)/ruff check .
