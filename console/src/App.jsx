@@ -1,9 +1,14 @@
 import { OpenApiAdmin, openApiSchemaAnalyzer } from '@api-platform/admin';
-import { defaultTheme } from 'react-admin';
-import { BrowserRouter } from 'react-router-dom';
+import { CustomRoutes, defaultTheme } from 'react-admin';
+import { BrowserRouter, Route } from 'react-router-dom';
 import { authProvider } from './auth.js';
 import { dataProvider } from './dataProvider.js';
 import { parseSchema } from './schema.js';
+import { ApiContext } from './workflow/client.jsx';
+import { Comparison } from './workflow/Comparison.jsx';
+import { Dashboard } from './workflow/Dashboard.jsx';
+import { JobProgress } from './workflow/JobProgress.jsx';
+import { RatingSheet } from './workflow/RatingSheet.jsx';
 
 // System fonts: the console loads nothing from other sites.
 const theme = {
@@ -34,6 +39,7 @@ export function App({ settings }) {
   // hash otherwise); Django serves the same page for all of them.
   return (
     <BrowserRouter basename={settings.basename}>
+    <ApiContext.Provider value={entrypoint}>
     <OpenApiAdmin
       entrypoint={entrypoint}
       docEntrypoint={docEntrypoint}
@@ -46,7 +52,15 @@ export function App({ settings }) {
       theme={theme}
       darkTheme={null}
       title="Scorecards console"
-    />
+      dashboard={Dashboard}
+    >
+      <CustomRoutes>
+        <Route path="/evaluations/:id/rate" element={<RatingSheet />} />
+        <Route path="/evaluations/:id/compare" element={<Comparison />} />
+        <Route path="/jobs/:id/progress" element={<JobProgress />} />
+      </CustomRoutes>
+    </OpenApiAdmin>
+    </ApiContext.Provider>
     </BrowserRouter>
   );
 }
