@@ -37,7 +37,7 @@ run: setup
 		echo "Port $(PORT) on $(HOST) is taken by another program: try 'make run PORT=8001'."; exit 1; \
 	fi; \
 	$(MAKE) --no-print-directory demo && \
-	echo "Serving on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin UI: /admin/, admin/admin)" && \
+	echo "Serving on http://$(HOST):$(PORT)/  (API docs: /api/docs/, console: /console/, admin UI: /admin/, admin/admin)" && \
 	exec $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Rebuild the console's committed bundle (console/static/console/) from its lockfile;

@@ -25,10 +25,15 @@ export function listQuery(resource, { pagination, sort, filter }) {
   return query;
 }
 
+// What a form sends: only fields the API takes, an emptied text field as "".
 export function writableData(resource, data) {
-  const writable = resourceInfo.get(resource)?.writable;
-  if (!writable) return data;
-  return Object.fromEntries(Object.entries(data).filter(([name]) => writable.has(name)));
+  const info = resourceInfo.get(resource);
+  if (!info) return data;
+  return Object.fromEntries(
+    Object.entries(data)
+      .filter(([name]) => info.writable.has(name))
+      .map(([name, value]) => [name, value === null && info.blankText.has(name) ? '' : value]),
+  );
 }
 
 export function dataProvider(entrypoint, introspect) {
@@ -76,8 +81,14 @@ export function dataProvider(entrypoint, introspect) {
     return { data: previousData || { id } };
   };
 
+  // The generated show and edit screens subscribe to live updates (Mercure),
+  // which this API does not publish: nothing to subscribe to.
+  const noLiveUpdates = () => Promise.resolve({ data: null });
+
   return {
     introspect,
+    subscribe: noLiveUpdates,
+    unsubscribe: noLiveUpdates,
     getList,
     getOne,
     getMany: async (resource, { ids }) => {
@@ -89,7 +100,10 @@ export function dataProvider(entrypoint, introspect) {
     getManyReference: (resource, { target, id, ...params }) =>
       getList(resource, { ...params, filter: { ...params.filter, [target]: id } }),
     create: async (resource, { data }) => {
-      const { json } = await request(collection(resource), { method: 'POST', body: data });
+      const { json } = await request(collection(resource), {
+        method: 'POST',
+        body: writableData(resource, data),
+      });
       return { data: json };
     },
     update,

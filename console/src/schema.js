@@ -57,7 +57,8 @@ export function relativeToEntrypoint(document, entrypointUrl) {
 }
 
 // The resources the console knows, with the query parameters each list takes
-// (lists refuse any other parameter) and the fields an edit may send.
+// (lists refuse any other parameter), the fields an edit may send, and the text
+// fields that take "" but not null (react-admin turns a cleared input into null).
 export const resourceInfo = new Map();
 
 export function parseSchema(entrypointUrl) {
@@ -78,6 +79,11 @@ export function parseSchema(entrypointUrl) {
         resourceInfo.set(resource.name, {
           parameters: new Set((collection?.parameters || []).map((parameter) => parameter.name)),
           writable: new Set((resource.writableFields || []).map((field) => field.name)),
+          blankText: new Set(
+            (resource.writableFields || [])
+              .filter((field) => field.type === 'string' && !field.nullable)
+              .map((field) => field.name),
+          ),
         });
       }
       return parsed;
