@@ -36,6 +36,12 @@ export function writableData(resource, data) {
   );
 }
 
+// Records keyed by another field than `id` get it as their `id` too.
+export function withId(resource, record) {
+  const key = resourceInfo.get(resource)?.identifier || 'id';
+  return key === 'id' ? record : { ...record, id: record[key] };
+}
+
 export function dataProvider(entrypoint, introspect) {
   const base = entrypoint.replace(/\/$/, '');
   const collection = (resource) => `${base}/${resource}/`;
@@ -49,13 +55,13 @@ export function dataProvider(entrypoint, introspect) {
 
   const getList = async (resource, params) => {
     const { json } = await request(`${collection(resource)}?${listQuery(resource, params)}`);
-    return { data: json.results, total: json.count };
+    return { data: json.results.map((record) => withId(resource, record)), total: json.count };
   };
 
   const getOne = async (resource, { id }) => {
     const { json, headers } = await request(item(resource, id));
     remember(resource, id, headers);
-    return { data: json };
+    return { data: withId(resource, json) };
   };
 
   const etagFor = async (resource, id) => {
@@ -71,7 +77,7 @@ export function dataProvider(entrypoint, introspect) {
       headers: etag ? { 'If-Match': etag } : {},
     });
     remember(resource, id, headers);
-    return { data: json };
+    return { data: withId(resource, json) };
   };
 
   const remove = async (resource, { id, previousData }) => {
@@ -95,7 +101,7 @@ export function dataProvider(entrypoint, introspect) {
       const query = new URLSearchParams({ page_size: String(MAX_PAGE_SIZE) });
       for (const id of ids.slice(0, MAX_PAGE_SIZE)) query.append('id', String(id));
       const { json } = await request(`${collection(resource)}?${query}`);
-      return { data: json.results };
+      return { data: json.results.map((record) => withId(resource, record)) };
     },
     getManyReference: (resource, { target, id, ...params }) =>
       getList(resource, { ...params, filter: { ...params.filter, [target]: id } }),
@@ -104,7 +110,7 @@ export function dataProvider(entrypoint, introspect) {
         method: 'POST',
         body: writableData(resource, data),
       });
-      return { data: json };
+      return { data: withId(resource, json) };
     },
     update,
     updateMany: async (resource, { ids, data }) => {

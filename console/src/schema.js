@@ -56,7 +56,7 @@ export function relativeToEntrypoint(document, entrypointUrl) {
   return copy;
 }
 
-// The resources the console knows, with the query parameters each list takes
+// The resources the console knows, with their key, the query parameters each list takes
 // (lists refuse any other parameter), the fields an edit may send, and the text
 // fields that take "" but not null (react-admin turns a cleared input into null).
 export const resourceInfo = new Map();
@@ -76,8 +76,13 @@ export function parseSchema(entrypointUrl) {
       parsed.api.entrypoint = entrypointUrl;
       for (const resource of parsed.api.resources) {
         const collection = document.paths[`/${resource.name}`]?.get;
+        const key = Object.keys(document.paths)
+          .map((path) => path.match(/^\/([^/{}]+)\/{([^{}]+)}$/))
+          .find((match) => match && match[1] === resource.name)?.[2];
         resourceInfo.set(resource.name, {
           parameters: new Set((collection?.parameters || []).map((parameter) => parameter.name)),
+          // The item route's key (`/capabilities/{code}`): react-admin needs it as `id`.
+          identifier: key || 'id',
           writable: new Set((resource.writableFields || []).map((field) => field.name)),
           blankText: new Set(
             (resource.writableFields || [])
