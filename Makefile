@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup migrate demo schema worker beat fuzz audit clean
+.PHONY: run test lint setup migrate demo schema worker beat fuzz audit clean console
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,13 @@ run: setup
 		echo "Port $(PORT) on $(HOST) is taken by another program: try 'make run PORT=8001'."; exit 1; \
 	fi; \
 	$(MAKE) --no-print-directory demo && \
-	echo "Serving on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin UI: /admin/, admin/admin)" && \
+	echo "Serving on http://$(HOST):$(PORT)/  (API docs: /api/docs/, console: /console/, admin UI: /admin/, admin/admin)" && \
 	exec $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Rebuild the console's committed bundle (console/static/console/) from its lockfile;
+# needs Node and npm, which `make run` does not (docs/console.md).
+console:
+	cd console && npm ci --no-audit --no-fund && npm run build
 
 lint: setup
 	$(BIN)/ruff check .

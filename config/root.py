@@ -1,6 +1,6 @@
 """The API root (`/` and `/api/v1/`): where a newcomer or a generic client starts.
 
-Links the documentation, the schema and the admin, and lists every top-level
+Links the documentation, the schema, the admin and the console, and lists every top-level
 collection of the API. The collections are read from the URL configuration, so
 a resource added later appears here without anyone remembering to list it.
 """
@@ -52,6 +52,7 @@ def api_root(request):
                 "redoc": absolute(reverse("redoc")),
                 "schema": absolute(reverse("schema")),
                 "admin": absolute(reverse("admin:index")),
+                "console": absolute(reverse("console")),
                 "health": absolute(reverse("healthz")),
             },
             "collections": {

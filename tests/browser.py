@@ -7,6 +7,7 @@ are skipped when ``chromium`` or ``chromium-driver`` is missing; in CI
 (``CI=true``, where ``.ci/run`` installs both) their absence fails the run.
 """
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 # A phone's screen: the pages must fit it without sideways scrolling.
 PHONE = {"width": 390, "height": 844, "pixelRatio": 3.0}
+# A laptop's window, in CSS pixels (width,height).
+DESKTOP = "1280,800"
 FLAGS = (
     "--headless=new",
     "--no-sandbox",  # the tests may run as root, which Chromium's sandbox refuses
@@ -36,9 +39,10 @@ FLAGS = (
 WAIT_SECONDS = 20
 
 
-@pytest.fixture
-def phone_browser(tmp_path, monkeypatch):
-    """A Chromium emulating a phone, with a user-data directory of its own."""
+@contextmanager
+def _chromium(tmp_path, monkeypatch, *, phone: bool):
+    """Debian's Chromium and driver, with a user-data directory of its own: as a
+    phone, or in a desktop-sized window."""
     missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not Path(path).is_file()]
     require(
         not missing,
@@ -56,13 +60,30 @@ def phone_browser(tmp_path, monkeypatch):
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
-    options.add_experimental_option("mobileEmulation", {"deviceMetrics": PHONE})
+    if phone:
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": PHONE})
+    else:
+        options.add_argument(f"--window-size={DESKTOP}")
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(WAIT_SECONDS)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def phone_browser(tmp_path, monkeypatch):
+    """A Chromium emulating a phone."""
+    with _chromium(tmp_path, monkeypatch, phone=True) as driver:
+        yield driver
+
+
+@pytest.fixture
+def desktop_browser(tmp_path, monkeypatch):
+    """A Chromium with a desktop-sized window (the admin console's screen)."""
+    with _chromium(tmp_path, monkeypatch, phone=False) as driver:
+        yield driver
 
 
 def click_and_load(driver, element) -> None:

@@ -11,6 +11,7 @@ def test_root_links_the_docs_the_schema_and_every_collection(url):
     assert body["links"]["docs"] == "http://testserver/api/docs/"
     assert body["links"]["schema"] == "http://testserver/api/schema/"
     assert body["links"]["admin"] == "http://testserver/admin/"
+    assert body["links"]["console"] == "http://testserver/console/"
     collections = body["collections"]
     assert collections["providers"] == "http://testserver/api/v1/providers/"
     assert {"evaluations", "scorecards", "questionnaires", "webhooks"} <= set(collections)
