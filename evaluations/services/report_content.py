@@ -116,13 +116,14 @@ def _candidate(rank: int, card, conflicts: dict[int, list[dict]]) -> dict:
 
 def _question_rows(cards, questions: dict[str, Question], answers: dict) -> list[dict]:
     per_card = [{q["code"]: q for q in card.question_results} for card in cards]
-    flags = [
-        {
-            code: [f["tag"] for f in card.details["red_flags"] if f["question"] == code]
-            for code in per_card[i]
-        }
-        for i, card in enumerate(cards)
-    ]
+    # One pass over each card's red flags, grouped by question (in their order),
+    # not one scan of them per question.
+    flags = []
+    for card in cards:
+        tags: dict[str, list[str]] = {}
+        for flag in card.details["red_flags"]:
+            tags.setdefault(flag["question"], []).append(flag["tag"])
+        flags.append(tags)
     rows = []
     for base in cards[0].question_results:
         code = base["code"]
@@ -144,7 +145,7 @@ def _question_rows(cards, questions: dict[str, Question], answers: dict) -> list
                     "disagreement": result["disagreement"],
                     "overridden": result["overridden"],
                     "failed_knockout": result["failed_knockout"],
-                    "red_flags": flags[i][code],
+                    "red_flags": flags[i].get(code, []),
                 }
             )
         rows.append(
