@@ -38,6 +38,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.load import gunicorn_command
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {
     "api": "/api/v1/scorecards/?page_size=100",
@@ -158,20 +160,7 @@ def main(argv=None):
     queries = {name: count_queries(path, token) for name, path in TARGETS.items()}
     connection.close()
     server = subprocess.Popen(  # noqa: S603 (our own interpreter and app)
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+        gunicorn_command(args.port, 1), cwd=ROOT, env=env
     )
     runs = []
     try:
