@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
         # imported while the app registry is still loading.
         from django.contrib.auth.signals import user_login_failed
 
-        from accounts import signin
+        from accounts import signin, token_cache
 
         user_login_failed.connect(signin.count_failure, dispatch_uid="accounts.signin")
+        token_cache.connect()

@@ -6,11 +6,17 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from accounts import token_cache
 from accounts.models import ApiToken, hash_token
 
 # last_used_at is a hint for humans; writing it on every request would turn
 # each read into a write, so it is refreshed at most this often.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# When this process last wrote each token's last_used_at (by hash): a cached
+# token keeps the value it was cached with, which says nothing of later writes.
+# Bounded: forgetting only costs one early write per token.
+_last_written: dict[str, object] = {}
+MAX_REMEMBERED = 10_000
 
 
 class IntegrationUser(AnonymousUser):
@@ -57,17 +63,18 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         )
         if raw is None:
             return None
-        try:
-            # get(), not first(): the hash is unique, so no ORDER BY to build and run.
-            token = ApiToken.objects.select_related("organization", "membership__user").get(
-                token_hash=hash_token(raw), revoked_at__isnull=True
-            )
-        except ApiToken.DoesNotExist:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.") from None
+        digest = hash_token(raw)
+        token = token_cache.lookup(digest)
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        last = max(filter(None, (token.last_used_at, _last_written.get(digest))), default=None)
+        if last is None or now - last > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            token.last_used_at = now
+            if len(_last_written) >= MAX_REMEMBERED:
+                _last_written.clear()
+            _last_written[digest] = last = now
+        token.last_used_at = last
         user = token.membership.user if token.membership_id else IntegrationUser(token)
         if not user.is_active:
             raise exceptions.AuthenticationFailed("This user is inactive.")

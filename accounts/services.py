@@ -2,9 +2,9 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 
+from accounts import token_cache
 from accounts.models import ApiToken, Membership, Organization, Role, TokenScope
 from config.exceptions import Conflict
 from evaluations.models import EvaluationStatus
@@ -75,7 +75,7 @@ def bootstrap_organization(
     )
     if keep_existing_token and valid_tokens.exists():
         return organization, membership, None
-    valid_tokens.update(revoked_at=timezone.now())
+    token_cache.revoke_tokens(valid_tokens)
     _, raw = issue_token(organization, name=token_name, membership=membership, created_by=user)
     return organization, membership, raw
 
@@ -181,5 +181,5 @@ def remove_member(membership: Membership, *, user):
     # Their evaluator assignments go first, audited, or the deletion is refused
     # when one holds work on record (submitted ratings, a declared conflict).
     evaluators.release_member(membership, user=user)
-    membership.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token_cache.revoke_tokens(membership.api_tokens.all())
     membership.delete()

@@ -92,6 +92,22 @@ def client_loop(port, ctx, deadline, results, lock, seed_value):
             results.append((kind, *outcome))
 
 
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    """gunicorn serving the project on loopback (its settings from the environment)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -113,20 +129,7 @@ def main(argv=None):
     }
     processes = [
         subprocess.Popen(  # noqa: S603 (our own interpreter and app)
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
+            gunicorn_command(args.port, args.workers), cwd=ROOT, env=env
         )
     ]
     if os.environ.get("REDIS_URL"):

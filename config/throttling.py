@@ -4,7 +4,10 @@ DRF's ``SimpleRateThrottle`` reads a request history, then writes it back:
 concurrent requests all read the same history and all pass. Here each request
 increments a counter in the cache (``add`` then ``incr``, both atomic in Redis
 and in the in-process cache), and the request is allowed when its own count is
-within the limit, so of N simultaneous requests exactly ``limit`` pass.
+within the limit, so of N simultaneous requests exactly ``limit`` pass. With
+Redis both go in one pipeline, one round trip (``SET NX EX`` then ``INCR``),
+where the cache API's ``add`` and ``incr`` take three (``incr`` checks that
+the key exists first).
 Windows are fixed (``duration`` seconds from the epoch), so a client may spend
 one window's limit at its end and the next one's right after; ``Retry-After``
 is the time left in the current window.
@@ -27,6 +30,9 @@ does not add a connect timeout to every request.
 import logging
 import time
 
+from django.core.cache import cache as default_cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 from rest_framework import throttling
 
@@ -72,12 +78,29 @@ class AtomicWindowMixin:
         return count <= self.num_requests
 
     def _increment(self, key: str) -> int:
+        # DRF's throttles hold django.core.cache.cache, a proxy for the default cache.
+        backend = caches["default"] if self.cache is default_cache else self.cache
+        if isinstance(backend, RedisCache):
+            return self._increment_in_redis(backend, key)
         self.cache.add(key, 0, self.duration + EXPIRY_SLACK_SECONDS)
         try:
             return self.cache.incr(key)
         except ValueError:  # evicted since the add: this request opens the window again
             self.cache.add(key, 1, self.duration + EXPIRY_SLACK_SECONDS)
             return 1
+
+    def _increment_in_redis(self, backend: RedisCache, key: str) -> int:
+        """``add`` and ``incr`` in one round trip. The counter is created with its
+        expiry, and INCR can never meet an expired key: a window's key outlives the
+        window by ``EXPIRY_SLACK_SECONDS``. Django's cache API has no pipeline, so
+        its client is reached through the backend (same key and value encoding:
+        integers are stored as they are)."""
+        full_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(full_key, write=True)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.set(full_key, 0, ex=self.duration + EXPIRY_SLACK_SECONDS, nx=True)
+        pipeline.incr(full_key)
+        return pipeline.execute()[1]
 
     def wait(self):
         return max(1.0, self.window_ends_at - self.now)

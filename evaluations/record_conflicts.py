@@ -8,39 +8,46 @@ of what contradicts the record is ``questionnaires.prefill.conflict_for``.
 
 from collections import defaultdict
 
-from evaluations.models import Answer, Candidate
+from evaluations.models import Answer
 from providers.record import provider_records
 from questionnaires.prefill import conflict_for, for_buyer
 
 
 def record_conflicts(candidate_ids) -> dict[int, list[dict]]:
     """``{candidate id: [{question, answer, record_value, expected, source, note}]}``
-    for every candidate given (an empty list when none), by question code. Seven
-    queries whatever the number of candidates."""
+    for every candidate given (an empty list when none), by question code. One
+    query for the prefilled answers with their candidates' providers and buyers,
+    and the records of the providers they concern (five more, none when no answer
+    is prefilled), whatever the number of candidates."""
     ids = set(candidate_ids)
     if not ids:
         return {}
-    candidates = {
-        pk: (provider_id, industry, frameworks)
-        for pk, provider_id, industry, frameworks in Candidate.objects.filter(
-            pk__in=ids
-        ).values_list("pk", "provider_id", "evaluation__industry", "evaluation__frameworks")
-    }
-    answers = Answer.objects.filter(
-        candidate_id__in=candidates, question__prefill__isnull=False
-    ).values_list(
-        "candidate_id",
-        "question__code",
-        "question__kind",
-        "question__options",
-        "question__prefill",
-        "value",
+    answers = list(
+        Answer.objects.filter(candidate_id__in=ids, question__prefill__isnull=False).values_list(
+            "candidate_id",
+            "question__code",
+            "question__kind",
+            "question__options",
+            "question__prefill",
+            "value",
+            "candidate__provider_id",
+            "candidate__evaluation__industry",
+            "candidate__evaluation__frameworks",
+        )
     )
-    answers = list(answers)
-    records = provider_records({provider for provider, _, _ in candidates.values()})
+    records = provider_records({row[6] for row in answers}) if answers else {}
     found: dict[int, list[dict]] = defaultdict(list)
-    for candidate_id, code, kind, options, prefill, value in answers:
-        provider_id, industry, frameworks = candidates[candidate_id]
+    for (
+        candidate_id,
+        code,
+        kind,
+        options,
+        prefill,
+        value,
+        provider_id,
+        industry,
+        frameworks,
+    ) in answers:
         record = for_buyer(records[provider_id], industry, frameworks)
         conflict = conflict_for(prefill, kind, [o["value"] for o in options], value, record)
         if conflict is not None:
@@ -54,4 +61,4 @@ def record_conflicts(candidate_ids) -> dict[int, list[dict]]:
                     "note": conflict.note,
                 }
             )
-    return {pk: sorted(found[pk], key=lambda c: c["question"]) for pk in candidates}
+    return {pk: sorted(found[pk], key=lambda c: c["question"]) for pk in ids}

@@ -105,13 +105,17 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # Only the rate limits use the cache, and they let requests through
-            # when it fails (config/throttling.py): fail fast, never hang a request.
+            # The rate limits and the token cache use it, and both do without it
+            # when it fails (config/throttling.py, accounts/token_cache.py): fail
+            # fast, never hang a request.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Bearer tokens kept in the cache (accounts/token_cache.py) only where every
+# process shares it: an in-process cache would miss the others' revocations.
+TOKEN_CACHE = env.bool("TOKEN_CACHE", default=bool(REDIS_URL))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

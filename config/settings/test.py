@@ -17,6 +17,10 @@ REST_FRAMEWORK = {
     },
 }
 
+# One process, so even the in-process cache is shared by everything that can
+# revoke a token: the token cache is tested on SQLite too.
+TOKEN_CACHE = True
+
 # Tests enqueue inline; the `real_worker` fixture switches to a real worker thread.
 CELERY_TASK_ALWAYS_EAGER = True
 

@@ -19,7 +19,6 @@ reliable, >= 0.667 tentative, below that low.
 
 from collections.abc import Iterable
 
-import krippendorff
 import numpy as np
 
 from evaluations.engine.types import round_half_even
@@ -76,12 +75,36 @@ def krippendorff_alpha(ratings: Iterable[tuple[object, object, float]]) -> dict:
     values = {v for unit in pairable for v in by_unit[unit].values()}
     if len(values) < 2:
         return {**summary, "message": NO_VARIATION}
-    order = sorted(raters, key=repr)
-    matrix = np.full((len(order), len(pairable)), np.nan)
-    for column, unit in enumerate(pairable):
-        for row, rater in enumerate(order):
-            if rater in by_unit[unit]:
-                matrix[row, column] = by_unit[unit][rater]
-    alpha = float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
-    alpha = round_half_even(alpha, 4)
+    alpha = round_half_even(_interval_alpha(by_unit, pairable, sorted(values)), 4)
     return {**summary, "alpha": alpha, "interpretation": interpretation(alpha)}
+
+
+def _interval_alpha(by_unit: dict, pairable: list, domain: list[float]) -> float:
+    """Interval alpha from the value-count matrix (pairable units x distinct values).
+
+    One pass over the pairable values counts them per unit; the coincidences
+    ``o[c, k] = sum_u n_uc (n_uk - [c == k]) / (m_u - 1)`` are then one matrix
+    product, never a units x values x values array nor a raters x units matrix.
+    ``n_v`` (each value's pairable count) is the column sum of the counts, which
+    is what summing ``o`` gives. Same formula as Krippendorff's:
+    ``1 - sum(o * d) / sum(e * d)`` with ``e`` the expected coincidences.
+    """
+    index = {value: position for position, value in enumerate(domain)}
+    units, columns, weights = [], [], []
+    for row, unit in enumerate(pairable):
+        values = by_unit[unit].values()
+        for value in values:
+            units.append(row)
+            columns.append(index[value])
+        weights.append(1.0 / (len(values) - 1))
+    size = len(domain)
+    counts = np.bincount(
+        np.asarray(units) * size + np.asarray(columns), minlength=len(pairable) * size
+    ).reshape(len(pairable), size)
+    weighted = counts.T * np.asarray(weights)
+    coincidences = weighted @ counts - np.diag(weighted.sum(axis=1))
+    n_v = counts.sum(axis=0).astype(float)
+    expected = (np.outer(n_v, n_v) - np.diag(n_v)) / (n_v.sum() - 1)
+    points = np.asarray(domain)
+    distances = (points[:, np.newaxis] - points[np.newaxis, :]) ** 2
+    return float(1 - (coincidences * distances).sum() / (expected * distances).sum())

@@ -36,13 +36,19 @@ def _is_judged(question: Question) -> bool:
     return question.scoring == "judged" or question.kind in ALWAYS_JUDGED
 
 
-def answer_text(question: Question | None, value) -> str:
-    """A readable rendering of a stored answer value (for tables and exports)."""
+def option_labels(question: Question | None) -> dict:
+    options = question.options if question is not None else []
+    return {o.get("value"): o.get("label") or o.get("value") for o in options or []}
+
+
+def answer_text(question: Question | None, value, labels: dict | None = None) -> str:
+    """A readable rendering of a stored answer value (for tables and exports).
+    ``labels``: ``option_labels(question)``, when rendering many answers to it."""
     if value is None:
         return ""
     kind = question.kind if question is not None else None
-    options = question.options if question is not None else []
-    labels = {o.get("value"): o.get("label") or o.get("value") for o in options or []}
+    if labels is None:
+        labels = option_labels(question)
     if kind == "boolean" and isinstance(value, bool):
         text = "Yes" if value else "No"
     elif kind == "single_choice" and isinstance(value, str):
@@ -116,17 +122,19 @@ def _candidate(rank: int, card, conflicts: dict[int, list[dict]]) -> dict:
 
 def _question_rows(cards, questions: dict[str, Question], answers: dict) -> list[dict]:
     per_card = [{q["code"]: q for q in card.question_results} for card in cards]
-    flags = [
-        {
-            code: [f["tag"] for f in card.details["red_flags"] if f["question"] == code]
-            for code in per_card[i]
-        }
-        for i, card in enumerate(cards)
-    ]
+    # One pass over each card's red flags, grouped by question (in their order),
+    # not one scan of them per question.
+    flags = []
+    for card in cards:
+        tags: dict[str, list[str]] = {}
+        for flag in card.details["red_flags"]:
+            tags.setdefault(flag["question"], []).append(flag["tag"])
+        flags.append(tags)
     rows = []
     for base in cards[0].question_results:
         code = base["code"]
         question = questions.get(code)
+        labels = option_labels(question)  # once per question, not once per cell
         cells = []
         for i, card in enumerate(cards):
             result = per_card[i][code]
@@ -138,13 +146,13 @@ def _question_rows(cards, questions: dict[str, Question], answers: dict) -> list
                     "contribution": result["contribution"],
                     "answered": result["answered"],
                     "answer": value,
-                    "answer_text": answer_text(question, value),
+                    "answer_text": answer_text(question, value, labels),
                     "rating_count": result["rating_count"],
                     "spread": result["spread"],
                     "disagreement": result["disagreement"],
                     "overridden": result["overridden"],
                     "failed_knockout": result["failed_knockout"],
-                    "red_flags": flags[i][code],
+                    "red_flags": flags[i].get(code, []),
                 }
             )
         rows.append(

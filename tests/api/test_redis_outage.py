@@ -17,6 +17,7 @@ from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts import token_cache
 from accounts.models import Role
 from config import throttling
 from jobs.models import Job, JobStatus
@@ -65,6 +66,8 @@ def point_redis_at(monkeypatch):
     from config.celery import app
 
     monkeypatch.setattr(throttling, "_cache_down_until", 0.0)
+    # Both come back as they were: a later test finds the caches in use.
+    monkeypatch.setattr(token_cache, "_down_until", 0.0)
     previous = (app.conf.broker_url, app.conf.task_always_eager)
     overrides = []
 

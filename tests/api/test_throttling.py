@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient, APIRequestFactory
 
+from accounts import token_cache
 from accounts.authentication import IntegrationUser
 from accounts.models import ApiToken, Role
 from config import throttling
@@ -22,6 +23,8 @@ from tests.services import require_redis
 def limit(monkeypatch):
     """``limit(anon=..., user=...)``: low rates for one test, on a clean cache."""
     monkeypatch.setattr(throttling, "_cache_down_until", 0.0)
+    # Both come back as they were: a later test finds the caches in use.
+    monkeypatch.setattr(token_cache, "_down_until", 0.0)
 
     def set_rates(anon="100000/minute", user="100000/minute"):
         cache.clear()
@@ -163,3 +166,38 @@ class TestCacheOutage:
 
     def test_anonymous_requests_pass(self, db, unreachable_cache):
         assert statuses(APIClient(), 2, path="/api/docs/") == [200, 200]
+
+
+class TestRedisRoundTrips:
+    def test_a_throttled_request_costs_one_round_trip(self, limit, monkeypatch):
+        """The window's counter is created and incremented in one pipeline, with its
+        expiry; the count goes on from there."""
+        require_redis()
+        import redis
+
+        limit(user="3/hour")
+        trips = []
+        for cls, name in ((redis.Redis, "execute_command"), (redis.client.Pipeline, "execute")):
+            original = getattr(cls, name)
+
+            def counted(self, *args, _original=original, _name=name, **kwargs):
+                if _name == "execute" or not isinstance(self, redis.client.Pipeline):
+                    trips.append(_name)
+                return _original(self, *args, **kwargs)
+
+            monkeypatch.setattr(cls, name, counted)
+        throttle = throttling.CallerRateThrottle()
+        request = integration_request(pk=10**9 + uuid.uuid4().int % 10**6)
+        assert [throttle.allow_request(request, None) for _ in range(4)] == [
+            True,
+            True,
+            True,
+            False,
+        ]
+        assert trips == ["execute"] * 4
+        key = cache.make_and_validate_key(
+            f"{throttle.get_cache_key(request, None)}:{int(throttle.now // 3600)}"
+        )
+        client = cache._cache.get_client(key)
+        assert int(client.get(key)) == 4
+        assert 3600 < client.ttl(key) <= 3600 + throttling.EXPIRY_SLACK_SECONDS
