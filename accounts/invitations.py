@@ -248,6 +248,11 @@ def accept_as_new_user(raw: str, *, username: str | None, password: str) -> Memb
     with transaction.atomic():
         invitation = find(raw)
         if existing_account(invitation) is not None:
+            # The account may be the one a concurrent accept of this same link just
+            # created: then the link is used up, and saying so beats "sign in".
+            fresh = Invitation.objects.filter(pk=invitation.pk).first()
+            if fresh is not None and fresh.status != InvitationStatus.PENDING:
+                raise InvitationUnusable(fresh.status)
             raise AccountExists()
         username = username or invitation.email
         user_model = get_user_model()

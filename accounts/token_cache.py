@@ -21,6 +21,7 @@ an invalidation that failed because the cache was unreachable for longer than
 a bound, entries (and tombstones) expire after ``ENTRY_SECONDS``.
 """
 
+import copy
 import logging
 import time
 
@@ -77,10 +78,19 @@ def lookup(token_hash: str) -> ApiToken | None:
         return None
     if reachable and entry is None:  # a tombstone stays until it expires
         try:
-            cache.add(key, token, ENTRY_SECONDS)
+            cache.add(key, _without_secrets(token), ENTRY_SECONDS)
         except CACHE_ERRORS as exc:
             _unreachable(exc, "token not cached")
     return token
+
+
+def _without_secrets(token: ApiToken) -> ApiToken:
+    """A copy to cache without the user's password hash: a Bearer request never
+    checks a password, and the cache need not hold what the database guards."""
+    cached = copy.deepcopy(token)
+    if cached.membership is not None:
+        cached.membership.user.password = ""
+    return cached
 
 
 def forget(hashes) -> None:

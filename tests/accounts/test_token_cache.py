@@ -51,6 +51,20 @@ def test_a_used_token_is_read_from_the_cache(member):
     assert token_queries(client) == (200, [])
 
 
+def test_the_cache_holds_no_password_hash():
+    membership = MembershipFactory(role=Role.EVALUATOR)
+    membership.user.set_password("a long enough password")
+    membership.user.save()
+    token, raw = issue_token(membership.organization, name="t", membership=membership)
+    client = bearer(raw)
+    assert client.get("/api/v1/organization").status_code == 200
+    cached = cache.get(token_cache.KEY % token.token_hash)
+    assert cached.membership.user.password == ""
+    assert client.get("/api/v1/me/").json()["user"]["id"] == membership.user_id
+    membership.user.refresh_from_db()
+    assert membership.user.check_password("a long enough password")  # the row keeps it
+
+
 @override_settings(TOKEN_CACHE=False)
 def test_without_the_setting_every_request_reads_the_row():
     membership = MembershipFactory(role=Role.EVALUATOR)
