@@ -16,6 +16,7 @@ from rest_framework import mixins, viewsets
 
 from accounts.tenancy import TenantViewSetMixin, tenant_lookup
 from config.filters import IdFilter
+from contracts.api.views import contracts as contract_views
 from evaluations.api import views_inputs, views_sourcing
 from evaluations.models import Proposal, Rating
 from evaluations.selectors import visible_ratings_everywhere
@@ -154,5 +155,11 @@ FLAT_COLLECTIONS = [
     ),
     flat_collection(
         "deliveries", integration_views.DeliveryViewSet, parent="webhook", lookup="webhook_id"
+    ),
+    flat_collection(
+        "contract-sla-terms",
+        contract_views.ContractSlaViewSet,
+        parent="contract",
+        lookup="contract_id",
     ),
 ]

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = (
     "accounts",
     "config",
+    "contracts",
     "evaluations",
     "integrations",
     "jobs",

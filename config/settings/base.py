@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "integrations",
     "notifications",
     "responses",
+    "contracts",
 ]
 
 MIDDLEWARE = [
