@@ -96,6 +96,28 @@ class ContractSla(SlaCommitment):
     source_sla = models.ForeignKey(
         "providers.SlaTerm", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # How the remedy is computed (contracts.sla_rules); none of it set: not computed.
+    credit_percent_per_miss = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    credit_cap_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    escalate_on_breach = models.BooleanField(default=False)
+    termination_breaches = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    termination_window_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
 
     class Meta:
         ordering = ["contract_id", "id"]
@@ -108,6 +130,38 @@ class ContractSla(SlaCommitment):
 
     def __str__(self):
         return f"{self.contract}: {self.metric} {self.target_value} {self.unit}"
+
+
+class SlaMeasurement(models.Model):
+    """One month of an SLA term: the measured value and the dates of its misses.
+
+    Whether the month is breached, how many misses it counts and the remedy are
+    derived (``contracts.sla_rules``), never stored.
+    """
+
+    tenant_path = "term__contract__organization"
+
+    term = models.ForeignKey(ContractSla, on_delete=models.CASCADE, related_name="measurements")
+    period = models.DateField(help_text="The month measured: its first day.")
+    measured_value = models.DecimalField(
+        max_digits=12, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    breach_dates = models.JSONField(default=list, blank=True)  # ISO dates within the month
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term_id", "period", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "period"], name="uniq_sla_measurement_month"),
+            models.CheckConstraint(
+                condition=Q(measured_value__gte=0), name="sla_measurement_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term} in {self.period:%Y-%m}: {self.measured_value}"
 
 
 class ContractEvent(models.Model):

@@ -15,6 +15,14 @@ from providers.models import SlaTerm
 
 # The SLA fields a contract term copies from the provider's SLA record.
 SLA_FIELDS = ("metric", "target_value", "unit", "remedy_type", "remedy_details", "notes")
+# How a contract's SLA term computes its remedy (contracts.sla_rules).
+REMEDY_SETTINGS = (
+    "credit_percent_per_miss",
+    "credit_cap_percent",
+    "escalate_on_breach",
+    "termination_breaches",
+    "termination_window_months",
+)
 # The contract fields the trail records (the computed dates follow the term).
 AUDITED = (
     "title",
@@ -101,7 +109,7 @@ def delete_contract(contract: Contract, user) -> None:
 
 
 def _sla_state(term: ContractSla) -> dict:
-    return {name: getattr(term, name) for name in SLA_FIELDS}
+    return {name: getattr(term, name) for name in (*SLA_FIELDS, *REMEDY_SETTINGS)}
 
 
 def _sla_values(data: dict) -> dict:

@@ -19,6 +19,8 @@ PURE_MODULES = {
     "config.text",
     "contracts.commitments",
     "contracts.dates",
+    "contracts.measurement_csv",
+    "contracts.sla_rules",
     "needs.assessment",
     "needs.rules",
     "notifications.reminder_rules",

@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from contracts.models import Contract
+from config.filters import IdFilter
+from contracts.models import Contract, SlaMeasurement
 
 MAX_WITHIN_DAYS = 3650
 
@@ -47,3 +48,11 @@ class ContractFilter(django_filters.FilterSet):
         if value:
             return queryset.filter(notice_deadline__lt=today)
         return queryset.filter(notice_deadline__gte=today)
+
+
+class MeasurementFilter(django_filters.FilterSet):
+    sla_term = IdFilter(field_name="term_id", help_text="Only this SLA term's months (its id).")
+
+    class Meta:
+        model = SlaMeasurement
+        fields = ["sla_term"]

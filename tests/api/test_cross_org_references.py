@@ -40,6 +40,7 @@ from tests.seeding import seed_organization
 # Integer fields that are amounts, not ids (checked: each still occurs).
 QUANTITIES = {"employee_count", "score", "seed", "trials", "scale_max", "format_version"}
 QUANTITIES |= {"horizon_months", "term_months", "quantities", "notice_period_days"}
+QUANTITIES |= {"termination_breaches", "termination_window_months"}
 # Related models every organization shares (checked: each still occurs).
 SHARED_CATALOGS = {"providers.Capability"}
 EVIDENCE = "EVD-01"
@@ -148,6 +149,10 @@ def _contracted_provider(context) -> int:
 
 
 CONTRACT = {"title": "Cross", "start_date": "2026-01-01", "term_months": 12}
+
+
+def _contract_term(context) -> int:
+    return Contract.objects.get(pk=context["contract_pk"]).sla_terms.get().pk
 
 
 def _response_request(contacts_field: str) -> "Sample":
@@ -297,6 +302,14 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     # The provider is fixed: its own provider sent back is the accepted request.
     ("contracts_partial_update", "provider"): Sample(
         ref=_contracted_provider, body=lambda _, ref: {"provider": ref}, object_key="contract_pk"
+    ),
+    ("contract_measurements_create", "sla_term"): Sample(
+        ref=_contract_term,
+        body=lambda _, ref: {"sla_term": ref, "period": "2026-03", "measured_value": "20"},
+    ),
+    # The measured term is fixed: its own term sent back is the accepted request.
+    ("contract_measurements_partial_update", "sla_term"): Sample(
+        ref=_contract_term, body=lambda _, ref: {"sla_term": ref}, object_key="measurement_pk"
     ),
     ("contracts_from_award", "evaluation"): Sample(
         ref=lambda context: context["evaluation_pk"],

@@ -4,7 +4,7 @@ provider's SLA record (its own provider, so deleting the seeded one stays possib
 from datetime import date
 from decimal import Decimal
 
-from contracts import services
+from contracts import performance, services
 from tests.providers.factories import ProviderFactory, SlaTermFactory
 from tests.seeding import seeder
 
@@ -27,4 +27,9 @@ def seed_contracts(context):
             "notice_period_days": 90,
         },
     )
+    measurement = performance.save_measurement(
+        contract.sla_terms.get(),
+        {"period": date(2026, 2, 1), "measured_value": Decimal("45"), "breach_dates": []},
+    )
     context["contract_pk"] = contract.pk
+    context["measurement_pk"] = measurement.pk

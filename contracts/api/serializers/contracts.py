@@ -8,6 +8,7 @@ from accounts.tenancy import TenantModelSerializer, TenantSerializerMixin
 from config.serializers import StrictModelSerializer, StrictSerializer
 from contracts.dates import MAX_NOTICE_DAYS, MAX_TERM_MONTHS
 from contracts.models import Contract, ContractEvent, ContractSla
+from contracts.services import REMEDY_SETTINGS
 from evaluations.api.serializers_sourcing import validate_currency
 from evaluations.models import Evaluation
 from providers.api.child_serializers import SlaTermSerializer
@@ -45,6 +46,18 @@ def _notice_days(**kwargs):
     )
 
 
+def _percent(help_text: str):
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        help_text=help_text,
+    )
+
+
 def _check_start(value: date) -> date:
     if not FIRST_START <= value <= LAST_START:
         raise serializers.ValidationError(f"Between {FIRST_START} and {LAST_START}.")
@@ -60,10 +73,41 @@ class ContractSlaSerializer(SlaTermSerializer):
         help_text="The provider's SLA record this term was copied from; null when added here.",
     )
 
+    credit_percent_per_miss = _percent(
+        "Service credit per miss, % of the contract's monthly fee (0 to 100)."
+    )
+    credit_cap_percent = _percent("At most this % of the monthly fee per month (default 100).")
+    escalate_on_breach = serializers.BooleanField(
+        required=False, help_text="Every breached month is escalated."
+    )
+    termination_breaches = serializers.IntegerField(
+        min_value=1,
+        max_value=1000,
+        required=False,
+        allow_null=True,
+        help_text="Misses within `termination_window_months` that give the right to terminate.",
+    )
+    termination_window_months = serializers.IntegerField(
+        min_value=1,
+        max_value=120,
+        required=False,
+        allow_null=True,
+        help_text="The window, in calendar months, `termination_breaches` are counted in.",
+    )
+
     class Meta(SlaTermSerializer.Meta):
         model = ContractSla
-        fields = [*SlaTermSerializer.Meta.fields, "source_sla"]
+        fields = [*SlaTermSerializer.Meta.fields, "source_sla", *REMEDY_SETTINGS]
         read_only_fields = [*SlaTermSerializer.Meta.read_only_fields, "source_sla"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        names = ("termination_breaches", "termination_window_months")
+        state = {name: attrs.get(name, getattr(self.instance, name, None)) for name in names}
+        if (state[names[0]] is None) != (state[names[1]] is None):
+            missing = next(name for name in names if state[name] is None)
+            raise serializers.ValidationError({missing: ["Give both or neither."]})
+        return attrs
 
 
 class ContractSerializer(TenantModelSerializer):

@@ -11,7 +11,7 @@ from accounts.tenancy import NestedTenantViewSetMixin, TenantModelViewSet
 from config.conditional import ConditionalMixin
 from config.filters import list_parameters, refuse_unknown_parameters
 from config.idempotency import IdempotentCreateMixin
-from contracts import awards, selectors, services
+from contracts import awards, performance, selectors, services
 from contracts.api.filters import ContractFilter
 from contracts.api.serializers.contracts import (
     ContractEventSerializer,
@@ -19,6 +19,7 @@ from contracts.api.serializers.contracts import (
     ContractSerializer,
     ContractSlaSerializer,
 )
+from contracts.api.serializers.performance import SlaSummarySerializer
 from contracts.models import Contract, ContractEvent, ContractSla
 
 ADMINS = {Role.ADMIN}
@@ -120,6 +121,26 @@ class ContractViewSet(ConditionalMixin, IdempotentCreateMixin, TenantModelViewSe
         events = ContractEvent.objects.filter(contract=self.get_object()).order_by("-id")
         page = self.paginate_queryset(events)
         return self.get_paginated_response(ContractEventSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="A contract's SLA performance: breaches, remedies and trend",
+        description="Per SLA term, every measured month with its misses, service credit, "
+        "escalation and termination right, the totals and the trend of the last two "
+        'months (docs/contracts.md, "SLA performance").',
+        responses=SlaSummarySerializer,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="sla-summary",
+        url_name="sla-summary",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def sla_summary(self, request, pk=None):
+        refuse_unknown_parameters(request, ())
+        summary = performance.summary(self.get_object())
+        return Response(SlaSummarySerializer(summary).data)
 
 
 CONTRACT_PK = OpenApiParameter(
