@@ -14,6 +14,7 @@ from config.exceptions import Conflict
 from contracts import sla_rules
 from contracts.measurement_csv import CsvFormatError, parse
 from contracts.models import Contract, ContractSla, SlaMeasurement
+from integrations import events
 
 
 def remedy_of(term: ContractSla) -> sla_rules.Remedy:
@@ -50,6 +51,28 @@ def save_measurement(term: ContractSla, data: dict, instance=None) -> SlaMeasure
         raise Conflict("This month of this SLA term is measured already: change it.") from None
 
 
+def _misses_of(row: SlaMeasurement | None, term: ContractSla) -> int:
+    if row is None:
+        return 0
+    dates = list(_month(row).breach_dates)
+    return sla_rules.misses(row.measured_value, term.target_value, term.unit, dates)
+
+
+def breach_events(contract: Contract, changes: list) -> None:
+    """``sla.breach`` for each (term, measurement, misses before) whose month is breached
+    now with another count of misses than before (a rewrite that changes nothing is
+    silent)."""
+    items = []
+    for term, row, before in changes:
+        after = _misses_of(row, term)
+        if after and after != before:
+            credit = sla_rules.service_credit(
+                after, contract.monthly_fee, term.credit_percent_per_miss, term.credit_cap_percent
+            )
+            items.append(events.sla_breach_data(contract, term, row, after, credit))
+    events.emit_many(contract.organization_id, events.SLA_BREACH, items)
+
+
 def _save(term: ContractSla, data: dict, instance) -> SlaMeasurement:
     merged = {
         "period": getattr(instance, "period", None),
@@ -61,11 +84,14 @@ def _save(term: ContractSla, data: dict, instance) -> SlaMeasurement:
     if problems:
         raise ValidationError(problems)
     fields = {**data, "breach_dates": stored_dates(merged["breach_dates"])}
+    before = _misses_of(instance, term)
     if instance is None:
-        return SlaMeasurement.objects.create(term=term, **fields)
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.save()
+        instance = SlaMeasurement.objects.create(term=term, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        instance.save()
+    breach_events(term.contract, [(term, instance, before)])
     return instance
 
 
@@ -107,7 +133,7 @@ def import_measurements(contract: Contract, text: str) -> int:
     with transaction.atomic():
         existing = SlaMeasurement.objects.select_for_update().filter(term__contract=contract)
         by_key = {(m.term_id, m.period): m for m in existing}
-        create, update = [], []
+        create, update, changes = [], [], []
         for row in rows:
             values = row.values
             fields = {
@@ -115,17 +141,20 @@ def import_measurements(contract: Contract, text: str) -> int:
                 "breach_dates": stored_dates(values.get("breach_dates", [])),
                 "notes": values.get("notes", ""),
             }
-            found = by_key.get((values["sla_term"], values["period"]))
+            term = terms[values["sla_term"]]
+            found = by_key.get((term.pk, values["period"]))
+            before = _misses_of(found, term)
             if found is None:
-                create.append(
-                    SlaMeasurement(term_id=values["sla_term"], period=values["period"], **fields)
-                )
-                continue
-            for name, value in fields.items():
-                setattr(found, name, value)
-            update.append(found)
+                found = SlaMeasurement(term=term, period=values["period"], **fields)
+                create.append(found)
+            else:
+                for name, value in fields.items():
+                    setattr(found, name, value)
+                update.append(found)
+            changes.append((term, found, before))
         SlaMeasurement.objects.bulk_create(create)
         SlaMeasurement.objects.bulk_update(update, ["measured_value", "breach_dates", "notes"])
+        breach_events(contract, changes)
     return len(rows)
 
 

@@ -7,10 +7,12 @@ the stored ``renewal_date`` and ``notice_deadline`` always follow the term.
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from contracts import dates
 from contracts.audit import Change, field_changes, record
 from contracts.models import Contract, ContractSla
+from integrations import events
 from providers.models import SlaTerm
 
 # The SLA fields a contract term copies from the provider's SLA record.
@@ -74,6 +76,11 @@ def save_new(contracts: list[Contract], user) -> list[Contract]:
         _set_dates(contract)
         contract.save()
     copy_provider_slas(contracts)
+    events.emit_many(
+        contracts[0].organization_id,
+        events.CONTRACT_CREATED,
+        [events.contract_data(contract) for contract in contracts],
+    )
     record(
         user,
         [
@@ -99,7 +106,18 @@ def update_contract(contract: Contract, user, data: dict) -> Contract:
     old, new = field_changes(before, _state(contract))
     if new:
         record(user, [Change(contract, "contract.updated", old=old, new=new)])
+        events.emit(
+            contract.organization_id,
+            events.CONTRACT_UPDATED,
+            events.contract_data(contract, changed=new),
+        )
     return contract
+
+
+def touch(contract_id: int) -> None:
+    """A change of an SLA term changes the contract's representation: its
+    ``updated_at`` moves, so the incremental sync delivers it again."""
+    Contract.objects.filter(pk=contract_id).update(updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -126,6 +144,7 @@ def create_sla_term(contract: Contract, user, data: dict) -> ContractSla:
     term = ContractSla.objects.create(contract=contract, **_sla_values(data))
     new = field_changes({}, _sla_state(term))[1]
     record(user, [Change(contract, "contract.sla_term.created", new={"id": term.pk, **new})])
+    touch(contract.pk)
     return term
 
 
@@ -148,6 +167,7 @@ def update_sla_term(term: ContractSla, user, data: dict) -> ContractSla:
                 )
             ],
         )
+        touch(term.contract_id)
     return term
 
 
@@ -156,3 +176,4 @@ def delete_sla_term(term: ContractSla, user) -> None:
     old = {"id": term.pk, **field_changes({}, _sla_state(term))[1]}
     record(user, [Change(term.contract, "contract.sla_term.deleted", old=old)])
     term.delete()
+    touch(term.contract_id)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
 from config.filters import IdFilter
+from config.sync import UpdatedSinceFilter
 from contracts.models import Contract, SlaMeasurement
 
 MAX_WITHIN_DAYS = 3650
@@ -32,10 +33,11 @@ class ContractFilter(django_filters.FilterSet):
         help_text="`true`: the last day to give notice is before today; `false`: not yet.",
     )
     auto_renew = django_filters.BooleanFilter(help_text="Renews on its own unless noticed.")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Contract
-        fields = ["renewing_within", "notice_deadline_passed", "auto_renew"]
+        fields = ["renewing_within", "notice_deadline_passed", "auto_renew", "updated_since"]
 
     def filter_renewing_within(self, queryset, name, value):
         today = timezone.localdate()

@@ -11,6 +11,7 @@ from accounts.tenancy import NestedTenantViewSetMixin, TenantModelViewSet
 from config.conditional import ConditionalMixin
 from config.filters import list_parameters, refuse_unknown_parameters
 from config.idempotency import IdempotentCreateMixin
+from config.sync import SyncMixin
 from contracts import awards, performance, selectors, services
 from contracts.api.filters import ContractFilter
 from contracts.api.serializers.contracts import (
@@ -44,7 +45,7 @@ ADMINS = {Role.ADMIN}
     ),
     destroy=extend_schema(summary="Delete a contract and its SLA terms (admins)"),
 )
-class ContractViewSet(ConditionalMixin, IdempotentCreateMixin, TenantModelViewSet):
+class ContractViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, TenantModelViewSet):
     """Contracts with providers: term, renewal, notice, committed price and SLA terms."""
 
     queryset = Contract.objects.all()
