@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("integrations.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("responses.api.urls")),
+    path("", include("contracts.api.urls")),
     # Read-only flat collections of the nested resources above, for generic admin UIs.
     path("", include("config.flat_urls")),
 ]

@@ -16,6 +16,8 @@ from rest_framework import mixins, viewsets
 
 from accounts.tenancy import TenantViewSetMixin, tenant_lookup
 from config.filters import IdFilter
+from contracts.api.views import contracts as contract_views
+from contracts.api.views import performance as contract_performance_views
 from evaluations.api import views_inputs, views_sourcing
 from evaluations.models import Proposal, Rating
 from evaluations.selectors import visible_ratings_everywhere
@@ -154,5 +156,17 @@ FLAT_COLLECTIONS = [
     ),
     flat_collection(
         "deliveries", integration_views.DeliveryViewSet, parent="webhook", lookup="webhook_id"
+    ),
+    flat_collection(
+        "contract-sla-terms",
+        contract_views.ContractSlaViewSet,
+        parent="contract",
+        lookup="contract_id",
+    ),
+    flat_collection(
+        "sla-measurements",
+        contract_performance_views.SlaMeasurementViewSet,
+        parent="contract",
+        lookup="term__contract_id",
     ),
 ]

@@ -36,6 +36,9 @@ REPORT_COMPLETED = "report.completed"
 EVALUATION_DECIDED = "evaluation.decided"
 EVALUATION_STATUS_CHANGED = "evaluation.status_changed"
 WEBHOOK_TEST = "webhook.test"
+CONTRACT_CREATED = "contract.created"
+CONTRACT_UPDATED = "contract.updated"
+SLA_BREACH = "sla.breach"
 
 # Event types a webhook can subscribe to, with what they mean.
 EVENT_TYPES = {
@@ -45,6 +48,11 @@ EVENT_TYPES = {
     EVALUATION_DECIDED: "The lead recorded the decision: the chosen candidate and why.",
     EVALUATION_STATUS_CHANGED: "An evaluation moved from one status to another "
     "(including to `decided` and `cancelled`).",
+    CONTRACT_CREATED: "A contract was made, by hand or from a decided award (one event "
+    "per contract).",
+    CONTRACT_UPDATED: "A contract's terms changed; `changed` names the fields.",
+    SLA_BREACH: "A month of a contract's SLA term was recorded breached, or its count of "
+    "misses changed.",
 }
 # Sent only by `POST /webhooks/{id}/test`, to that webhook.
 TEST_DESCRIPTION = "A test ping sent on request; it carries no domain data."
@@ -213,3 +221,36 @@ def report_completed_data(report) -> dict:
 
 def webhook_test_data(webhook) -> dict:
     return {"webhook": webhook.pk, "message": "Test ping from Provider Scorecards."}
+
+
+def contract_data(contract, changed=()) -> dict:
+    """A contract's event data; ``changed`` names the fields an update changed."""
+    return {
+        "contract": contract.pk,
+        "title": contract.title,
+        "provider": contract.provider_id,
+        "evaluation": contract.evaluation_id,
+        "renewal_date": contract.renewal_date,
+        "notice_deadline": contract.notice_deadline,
+        "auto_renew": contract.auto_renew,
+        "changed": sorted(changed),
+        "url": api_path(f"contracts/{contract.pk}/"),
+    }
+
+
+def sla_breach_data(contract, term, measurement, misses: int, credit) -> dict:
+    return {
+        "contract": contract.pk,
+        "provider": contract.provider_id,
+        "sla_term": term.pk,
+        "metric": term.metric,
+        "target_value": str(term.target_value),
+        "unit": term.unit,
+        "period": f"{measurement.period:%Y-%m}",
+        "measured_value": str(measurement.measured_value),
+        "misses": misses,
+        "breach_dates": list(measurement.breach_dates),
+        "credit": None if credit is None else str(credit),
+        "currency": contract.currency,
+        "url": api_path(f"contracts/{contract.pk}/sla-summary/"),
+    }

@@ -133,6 +133,7 @@ class SyncResource(models.TextChoices):
     EVALUATIONS = "evaluations", "Evaluations"
     SCORECARDS = "scorecards", "Scorecards"
     REPORTS = "reports", "Reports"
+    CONTRACTS = "contracts", "Contracts"
 
 
 class Tombstone(models.Model):

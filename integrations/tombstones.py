@@ -1,7 +1,7 @@
 """Tombstones: deletions of synced resources, for the `deleted` feed.
 
 ``post_delete`` receivers (connected in ``IntegrationsConfig.ready``) record one
-row per deleted provider, evaluation, scorecard and report, whatever deleted it
+row per deleted provider, evaluation, scorecard, report and contract, whatever deleted it
 (API, admin, a cascade), inside the deleting transaction. Deleting a whole
 organization records nothing: nobody is left to sync it.
 """
@@ -17,6 +17,7 @@ TRACKED = {
     "evaluations.Evaluation": SyncResource.EVALUATIONS,
     "evaluations.Scorecard": SyncResource.SCORECARDS,
     "evaluations.Report": SyncResource.REPORTS,
+    "contracts.Contract": SyncResource.CONTRACTS,
 }
 
 

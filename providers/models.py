@@ -233,12 +233,10 @@ class Reference(models.Model):
         )
 
 
-class SlaTerm(models.Model):
-    """A service-level commitment and what the buyer gets when it is missed."""
+class SlaCommitment(models.Model):
+    """A service-level commitment and what the buyer gets when it is missed: the
+    fields a provider's SLA record and a contract's SLA term (``contracts``) share."""
 
-    tenant_path = "provider__organization"
-
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="slas")
     metric = models.CharField(max_length=32, choices=SlaMetric.choices)
     target_value = models.DecimalField(
         max_digits=12, decimal_places=3, validators=[MinValueValidator(0)]
@@ -253,16 +251,7 @@ class SlaTerm(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["id"]
-        verbose_name = "SLA term"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(target_value__gte=0), name="sla_target_not_negative"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.provider}: {self.metric} {self.target_value} {self.unit}"
+        abstract = True
 
     def clean(self):
         _raise_violations(
@@ -276,6 +265,26 @@ class SlaTerm(models.Model):
                 }
             )
         )
+
+
+class SlaTerm(SlaCommitment):
+    """A provider's SLA record."""
+
+    tenant_path = "provider__organization"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="slas")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "SLA term"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_value__gte=0), name="sla_target_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider}: {self.metric} {self.target_value} {self.unit}"
 
 
 class Document(models.Model):

@@ -62,6 +62,7 @@ APP_SEEDERS = [
     "tests.questionnaires.seed",
     "tests.evaluations.seed",
     "tests.evaluations.seed_reports",
+    "tests.contracts.seed",
     "tests.integrations.seed",
     "tests.notifications.seed",
     "tests.responses.seed",

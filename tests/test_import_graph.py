@@ -14,6 +14,7 @@ APPS = (
     "accounts",
     "config",
     "console",
+    "contracts",
     "evaluations",
     "integrations",
     "jobs",

@@ -17,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PURE_MODULES = {
     "config.schema_summaries",
     "config.text",
+    "contracts.commitments",
+    "contracts.dates",
+    "contracts.measurement_csv",
+    "contracts.sla_rules",
     "needs.assessment",
     "needs.rules",
     "notifications.reminder_rules",
@@ -40,7 +44,14 @@ PURE_MODULES = {
 # Computing and parsing libraries, none of which reaches a database or the web.
 ALLOWED_LIBRARIES = {"numpy", "krippendorff", "yaml", "jsonschema"}
 # Packages whose __init__ is empty, so `from needs import rules` imports only needs.rules.
-NAMESPACES = {"evaluations", "evaluations.engine", "needs", "providers", "questionnaires"}
+NAMESPACES = {
+    "contracts",
+    "evaluations",
+    "evaluations.engine",
+    "needs",
+    "providers",
+    "questionnaires",
+}
 
 
 def module_path(name: str) -> Path:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "notifications",
     "responses",
     "console",
+    "contracts",
 ]
 
 MIDDLEWARE = [

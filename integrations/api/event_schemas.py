@@ -71,6 +71,40 @@ class WebhookTestDataSerializer(StrictSerializer):
     message = serializers.CharField()
 
 
+class ContractDataSerializer(StrictSerializer):
+    contract = serializers.IntegerField()
+    title = serializers.CharField()
+    provider = serializers.IntegerField()
+    evaluation = serializers.IntegerField(
+        allow_null=True, help_text="The evaluation whose award it came from; null by hand."
+    )
+    renewal_date = serializers.DateField()
+    notice_deadline = serializers.DateField()
+    auto_renew = serializers.BooleanField()
+    changed = serializers.ListField(
+        child=serializers.CharField(), help_text="Fields an update changed; empty on creation."
+    )
+    url = serializers.CharField(help_text="API path of the contract.")
+
+
+class SlaBreachDataSerializer(StrictSerializer):
+    contract = serializers.IntegerField()
+    provider = serializers.IntegerField()
+    sla_term = serializers.IntegerField()
+    metric = serializers.CharField()
+    target_value = serializers.CharField(help_text="Decimal string, in `unit`.")
+    unit = serializers.CharField()
+    period = serializers.CharField(help_text="The month, `YYYY-MM`.")
+    measured_value = serializers.CharField(help_text="Decimal string, in `unit`.")
+    misses = serializers.IntegerField()
+    breach_dates = serializers.ListField(child=serializers.DateField())
+    credit = serializers.CharField(
+        allow_null=True, help_text="The month's service credit (decimal string), if the term says."
+    )
+    currency = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(help_text="API path of the contract's SLA summary.")
+
+
 class _EnvelopeSerializer(StrictSerializer):
     type = serializers.CharField(help_text="The event type; selects the shape of `data`.")
     version = serializers.IntegerField(
@@ -108,6 +142,24 @@ class EvaluationStatusChangedEventSerializer(_EnvelopeSerializer):
     data = EvaluationStatusChangedDataSerializer()
 
 
+class ContractCreatedEventSerializer(_EnvelopeSerializer):
+    """`contract.created`: a contract was made."""
+
+    data = ContractDataSerializer()
+
+
+class ContractUpdatedEventSerializer(_EnvelopeSerializer):
+    """`contract.updated`: a contract's terms changed."""
+
+    data = ContractDataSerializer()
+
+
+class SlaBreachEventSerializer(_EnvelopeSerializer):
+    """`sla.breach`: a month of an SLA term was missed."""
+
+    data = SlaBreachDataSerializer()
+
+
 class WebhookTestEventSerializer(_EnvelopeSerializer):
     """`webhook.test`: a ping sent by `POST /webhooks/{id}/test`."""
 
@@ -119,6 +171,9 @@ EVENT_SERIALIZERS = {
     events.REPORT_COMPLETED: ReportCompletedEventSerializer,
     events.EVALUATION_DECIDED: EvaluationDecidedEventSerializer,
     events.EVALUATION_STATUS_CHANGED: EvaluationStatusChangedEventSerializer,
+    events.CONTRACT_CREATED: ContractCreatedEventSerializer,
+    events.CONTRACT_UPDATED: ContractUpdatedEventSerializer,
+    events.SLA_BREACH: SlaBreachEventSerializer,
     events.WEBHOOK_TEST: WebhookTestEventSerializer,
 }
 
@@ -170,6 +225,43 @@ EXAMPLE_DATA = {
         "old_status": "collecting",
         "new_status": "scoring",
         "url": "/api/v1/evaluations/42/",
+    },
+    events.CONTRACT_CREATED: {
+        "contract": 31,
+        "title": "Acme: Managed SOC 2025",
+        "provider": 15,
+        "evaluation": 42,
+        "renewal_date": "2028-03-01",
+        "notice_deadline": "2027-12-02",
+        "auto_renew": True,
+        "changed": [],
+        "url": "/api/v1/contracts/31/",
+    },
+    events.CONTRACT_UPDATED: {
+        "contract": 31,
+        "title": "Acme: Managed SOC 2025",
+        "provider": 15,
+        "evaluation": 42,
+        "renewal_date": "2029-03-01",
+        "notice_deadline": "2028-12-01",
+        "auto_renew": True,
+        "changed": ["notice_deadline", "renewal_date", "term_months"],
+        "url": "/api/v1/contracts/31/",
+    },
+    events.SLA_BREACH: {
+        "contract": 31,
+        "provider": 15,
+        "sla_term": 77,
+        "metric": "incident_response_time",
+        "target_value": "30.000",
+        "unit": "minutes",
+        "period": "2026-02",
+        "measured_value": "45.000",
+        "misses": 2,
+        "breach_dates": ["2026-02-03", "2026-02-17"],
+        "credit": "102.50",
+        "currency": "EUR",
+        "url": "/api/v1/contracts/31/sla-summary/",
     },
     events.WEBHOOK_TEST: {"webhook": 7, "message": "Test ping from Provider Scorecards."},
 }

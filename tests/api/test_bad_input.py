@@ -18,6 +18,7 @@ from tests.providers.factories import PDF_BYTES
 from tests.seeding import seed_organization
 
 PROJECT_APPS = ("accounts", "providers", "questionnaires", "evaluations", "integrations", "jobs")
+PROJECT_APPS += ("contracts",)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def seeded(admin_client):
 def resolve(client, context, path: str) -> str:
     """The path with parents from the seeded context and ``{id}`` the first listed."""
     url = path
-    for name in ("evaluation_pk", "provider_pk", "questionnaire_pk", "webhook_pk"):
+    for name in ("evaluation_pk", "provider_pk", "questionnaire_pk", "webhook_pk", "contract_pk"):
         url = url.replace(f"{{{name}}}", str(context[name]))
     if "{id}" in url:
         listing = client.get(url[: url.index("{id}")])

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tenancy import tenant_lookup
+from contracts.models import Contract
 from evaluations.models import Answer, Candidate, Evaluation, Rating
 from evaluations.services import scoring
 from providers.models import Document, Provider
@@ -38,7 +39,8 @@ from tests.seeding import seed_organization
 
 # Integer fields that are amounts, not ids (checked: each still occurs).
 QUANTITIES = {"employee_count", "score", "seed", "trials", "scale_max", "format_version"}
-QUANTITIES |= {"horizon_months", "term_months", "quantities"}
+QUANTITIES |= {"horizon_months", "term_months", "quantities", "notice_period_days"}
+QUANTITIES |= {"termination_breaches", "termination_window_months"}
 # Related models every organization shares (checked: each still occurs).
 SHARED_CATALOGS = {"providers.Capability"}
 EVIDENCE = "EVD-01"
@@ -133,6 +135,24 @@ def _record_conflict(context):
         soc_model="third_party", third_party_soc_name="Acme SOC"
     )
     Answer.objects.create(candidate=candidate, question=question, value="own")
+
+
+def _decide(context):
+    """The seeded evaluation decided for its one candidate, as an award to contract."""
+    Evaluation.objects.filter(pk=context["evaluation_pk"]).update(
+        status="decided", decision_award={"all": _candidate(context)}
+    )
+
+
+def _contracted_provider(context) -> int:
+    return Contract.objects.get(pk=context["contract_pk"]).provider_id
+
+
+CONTRACT = {"title": "Cross", "start_date": "2026-01-01", "term_months": 12}
+
+
+def _contract_term(context) -> int:
+    return Contract.objects.get(pk=context["contract_pk"]).sla_terms.get().pk
 
 
 def _response_request(contacts_field: str) -> "Sample":
@@ -274,6 +294,27 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         body=lambda _, ref: {"candidate": ref, "question": "SOC-01", "keep": "record"},
         prepare=_record_conflict,
         object_key="evaluation_pk",
+    ),
+    ("contracts_create", "provider"): Sample(
+        ref=lambda context: context["provider_pk"],
+        body=lambda _, ref: {**CONTRACT, "provider": ref},
+    ),
+    # The provider is fixed: its own provider sent back is the accepted request.
+    ("contracts_partial_update", "provider"): Sample(
+        ref=_contracted_provider, body=lambda _, ref: {"provider": ref}, object_key="contract_pk"
+    ),
+    ("contract_measurements_create", "sla_term"): Sample(
+        ref=_contract_term,
+        body=lambda _, ref: {"sla_term": ref, "period": "2026-03", "measured_value": "20"},
+    ),
+    # The measured term is fixed: its own term sent back is the accepted request.
+    ("contract_measurements_partial_update", "sla_term"): Sample(
+        ref=_contract_term, body=lambda _, ref: {"sla_term": ref}, object_key="measurement_pk"
+    ),
+    ("contracts_from_award", "evaluation"): Sample(
+        ref=lambda context: context["evaluation_pk"],
+        body=lambda _, ref: {"evaluation": ref, "start_date": "2026-01-01"},
+        prepare=_decide,
     ),
     ("evaluation_overrides_create", "candidate"): Sample(
         ref=_candidate,

@@ -58,7 +58,9 @@ def _ids(response):
 def _parent_filter(viewset) -> str:
     declared = set(viewset.filterset_class.base_filters)
     return next(
-        name for name in ("evaluation", "provider", "webhook", "questionnaire") if name in declared
+        name
+        for name in ("evaluation", "provider", "webhook", "questionnaire", "contract")
+        if name in declared
     )
 
 

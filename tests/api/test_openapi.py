@@ -21,6 +21,7 @@ PROJECT_APPS = [
     "evaluations",
     "integrations",
     "config",
+    "contracts",
 ]
 
 

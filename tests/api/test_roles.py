@@ -26,7 +26,7 @@ from tests.seeding import seed_organization
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 PROJECT_APPS = ("accounts", "auth", "jobs", "providers", "questionnaires", "evaluations")
-PROJECT_APPS += ("integrations", "config", "notifications", "responses")
+PROJECT_APPS += ("integrations", "config", "notifications", "responses", "contracts")
 # Bumped by authentication itself (at most once a minute), not by the request's write.
 VOLATILE_FIELDS = {"last_used_at"}
 

@@ -1,0 +1,1 @@
+"""Contract serializers, one module per resource."""

@@ -1,0 +1,16 @@
+from rest_framework.routers import SimpleRouter
+from rest_framework_nested.routers import NestedSimpleRouter
+
+from contracts.api.views import contracts as views
+from contracts.api.views import performance as views_performance
+
+router = SimpleRouter()
+router.register("contracts", views.ContractViewSet, basename="contract")
+
+nested = NestedSimpleRouter(router, "contracts", lookup="contract")
+nested.register("sla-terms", views.ContractSlaViewSet, basename="contract-sla-term")
+nested.register(
+    "measurements", views_performance.SlaMeasurementViewSet, basename="contract-measurement"
+)
+
+urlpatterns = [*router.urls, *nested.urls]

@@ -1,0 +1,1 @@
+"""Contract views, one module per resource."""

@@ -1,0 +1,35 @@
+"""Isolation seeder: a contract made by hand, with the SLA term copied from its
+provider's SLA record (its own provider, so deleting the seeded one stays possible)."""
+
+from datetime import date
+from decimal import Decimal
+
+from contracts import performance, services
+from tests.providers.factories import ProviderFactory, SlaTermFactory
+from tests.seeding import seeder
+
+
+@seeder
+def seed_contracts(context):
+    organization = context["organization"]
+    provider = ProviderFactory(organization=organization)
+    SlaTermFactory(provider=provider)
+    contract = services.create_contract(
+        organization,
+        context["admin"].user,
+        {
+            "provider": provider,
+            "title": "Managed security",
+            "currency": "EUR",
+            "monthly_fee": Decimal("900.00"),
+            "start_date": date(2026, 1, 31),
+            "term_months": 12,
+            "notice_period_days": 90,
+        },
+    )
+    measurement = performance.save_measurement(
+        contract.sla_terms.get(),
+        {"period": date(2026, 2, 1), "measured_value": Decimal("45"), "breach_dates": []},
+    )
+    context["contract_pk"] = contract.pk
+    context["measurement_pk"] = measurement.pk
