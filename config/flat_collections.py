@@ -28,6 +28,7 @@ from questionnaires import selectors as questionnaire_selectors
 from questionnaires.api import views as questionnaire_views
 from questionnaires.api.serializers import VersionDetailSerializer, VersionSerializer
 from questionnaires.models import QuestionnaireVersion
+from responses.api import views_buyer as response_views
 
 READ_ACTIONS = ("list", "retrieve")
 
@@ -155,7 +156,21 @@ FLAT_COLLECTIONS = [
         lookup_value_regex="[0-9]+",
     ),
     flat_collection(
-        "deliveries", integration_views.DeliveryViewSet, parent="webhook", lookup="webhook_id"
+        # Not `/deliveries/`: generic admins take a field named after a collection for a
+        # reference to it, and a provider's `delivery` (how it delivers its services)
+        # would become a link to webhook deliveries.
+        "webhook-deliveries",
+        integration_views.DeliveryViewSet,
+        parent="webhook",
+        lookup="webhook_id",
+        # The nested route's operations are `webhook_deliveries_*` already.
+        operation_id_prefix="deliveries",
+    ),
+    flat_collection(
+        "response-requests",
+        response_views.ResponseRequestViewSet,
+        bases=(response_views.LinkStateContext,),
+        **EVALUATION,
     ),
     flat_collection(
         "contract-sla-terms",

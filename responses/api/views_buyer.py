@@ -15,6 +15,14 @@ from responses.selectors import answers_view
 from responses.services import requests, review
 
 
+class LinkStateContext:
+    """Serializers judge each contact's link expired or active at one instant, the
+    same for every request of a page (config/flat_collections.py reads with it too)."""
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List the evaluation's response requests",
@@ -33,6 +41,7 @@ from responses.services import requests, review
     ),
 )
 class ResponseRequestViewSet(
+    LinkStateContext,
     EvaluationChildMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -48,9 +57,6 @@ class ResponseRequestViewSet(
     serializer_class = rs.ResponseRequestSerializer
     operation_id_prefix = "evaluation_response_requests"
     extra_error_codes = (409,)
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "now": timezone.now()}
 
     def create(self, request, evaluation_pk=None):
         payload = rs.ResponseRequestCreateSerializer(data=request.data)

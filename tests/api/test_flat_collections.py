@@ -17,9 +17,6 @@ from tests.providers.factories import ProviderFactory
 NOT_FLAT = {
     # Reports are flat already (`/reports/`, `?evaluation=`); this is the same rows.
     "EvaluationReportViewSet": "flat at /reports/",
-    # Vendor response requests: owned by the responses work, listed per evaluation only
-    # for now (docs/integrating.md says so).
-    "ResponseRequestViewSet": "not yet flat",
 }
 FLAT = {viewset.flat_path: viewset for viewset in FLAT_COLLECTIONS}
 
@@ -45,9 +42,14 @@ def test_every_nested_collection_is_flat_too():
         if _flat_of(nested) is None and nested.__name__ not in NOT_FLAT
     ]
     assert missing == []
-    assert {"candidates", "ratings", "references", "deliveries", "questionnaire-versions"} <= set(
-        FLAT
-    )
+    assert {
+        "candidates",
+        "ratings",
+        "references",
+        "webhook-deliveries",
+        "questionnaire-versions",
+        "response-requests",
+    } <= set(FLAT)
 
 
 def _ids(response):
