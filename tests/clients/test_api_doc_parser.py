@@ -37,9 +37,18 @@ PARSER_LIMITS = {
     ("scorecards", "questionnaire_version"): None,  # two-word collection
     ("evaluations", "packs"): None,  # questionnaire versions, named for their role
     ("evaluations", "lead"): None,  # a member, named for their role
+    ("contract-sla-terms", "source_sla"): None,  # the provider's SLA record it copies
+    ("contracts", "sla_terms"): None,  # embedded; their flat collection is contract-sla-terms
+    ("sla-measurements", "sla_term"): None,  # a contract-sla-terms item, named short
     # A provider's offerings of catalog capabilities (capability-offerings): the
     # catalog itself is `/capabilities/`, and the field has its name.
     ("providers", "capabilities"): ("embedded", "capabilities"),
+}
+
+# References kept as plain lists of ids rather than related fields (so the
+# serializers do not show them), which the parser rightly reads from their names.
+ID_LIST_REFERENCES = {
+    ("contracts", "proposal_ids"): ("reference", "proposals"),  # the winning proposals
 }
 
 
@@ -203,6 +212,9 @@ def test_references_point_at_their_resources(parsed, expected):
             field: PARSER_LIMITS.get((name, field), target)
             for field, target in expected[name]["references"].items()
         }
+        wanted.update(
+            {field: target for (of, field), target in ID_LIST_REFERENCES.items() if of == name}
+        )
         assert seen == {field: target for field, target in wanted.items() if target}, name
 
 
