@@ -142,14 +142,10 @@ class EvaluationStatusChangedEventSerializer(_EnvelopeSerializer):
     data = EvaluationStatusChangedDataSerializer()
 
 
-class ContractCreatedEventSerializer(_EnvelopeSerializer):
-    """`contract.created`: a contract was made."""
-
-    data = ContractDataSerializer()
-
-
-class ContractUpdatedEventSerializer(_EnvelopeSerializer):
-    """`contract.updated`: a contract's terms changed."""
+class ContractChangeEventSerializer(_EnvelopeSerializer):
+    """`contract.created` (a contract was made) and `contract.updated` (its terms
+    changed): one shape for both, so that a payload matches exactly one member of
+    the ``WebhookEvent`` union (its ``type`` is a plain string)."""
 
     data = ContractDataSerializer()
 
@@ -171,8 +167,8 @@ EVENT_SERIALIZERS = {
     events.REPORT_COMPLETED: ReportCompletedEventSerializer,
     events.EVALUATION_DECIDED: EvaluationDecidedEventSerializer,
     events.EVALUATION_STATUS_CHANGED: EvaluationStatusChangedEventSerializer,
-    events.CONTRACT_CREATED: ContractCreatedEventSerializer,
-    events.CONTRACT_UPDATED: ContractUpdatedEventSerializer,
+    events.CONTRACT_CREATED: ContractChangeEventSerializer,
+    events.CONTRACT_UPDATED: ContractChangeEventSerializer,
     events.SLA_BREACH: SlaBreachEventSerializer,
     events.WEBHOOK_TEST: WebhookTestEventSerializer,
 }
