@@ -29,16 +29,16 @@ from itertools import compress
 from operator import mul
 from typing import Any
 
-from evaluations.engine.scorecard_details import QUESTION_FIELDS, _round4
+from evaluations.engine.scorecard_details import QUESTION_FIELDS, round4
 from evaluations.engine.scoring import (
     ENGINE_VERSION,
     RED_FLAG_BELOW,
     RED_FLAG_TAGS,
     CandidateInput,
     ScoringPlan,
-    _checked_ratings,
-    _judged,
     answer_score,
+    checked_ratings,
+    judged_figures,
     round_half_even,
     score_candidate,
     to_float,
@@ -57,7 +57,7 @@ class _Rounded4Text(dict):
     def __missing__(self, value: float) -> str:
         if len(self) >= 1 << 16:
             self.clear()
-        text = self[value] = _dumps(_round4(value))
+        text = self[value] = _dumps(round4(value))
         return text
 
 
@@ -115,7 +115,7 @@ class _Plan:
         columns = {
             "code": [p.spec.code for p in planned],
             "section": [p.section for p in planned],
-            "effective_weight": [_round4(e) for e in self.effective],
+            "effective_weight": [round4(e) for e in self.effective],
             "knockout": [p.spec.knockout for p in planned],
         }
         self.constant_columns = {name: _dumps(value) for name, value in columns.items()}
@@ -150,12 +150,12 @@ def _ratings(shared: _Plan, j: int, ratings: Any, who: Any) -> tuple:
         if found is not None:
             return found
         if not ratings or (min(ratings) >= 0 and max(ratings) <= spec.scale_max):
-            # What _checked_ratings accepts, checked in C: the engine's figures.
-            x, spread, disagreement = _judged(spec, ratings, shared.aggregation)
+            # What checked_ratings accepts, checked in C: the engine's figures.
+            x, spread, disagreement = judged_figures(spec, ratings, shared.aggregation)
             found = shared.rating_cache[key] = (x, spread, disagreement, len(ratings))
             return found
-    checked = _checked_ratings(spec, ratings, who)  # raises the engine's error
-    x, spread, disagreement = _judged(spec, checked, shared.aggregation)
+    checked = checked_ratings(spec, ratings, who)  # raises the engine's error
+    x, spread, disagreement = judged_figures(spec, checked, shared.aggregation)
     return x, spread, disagreement, len(checked)
 
 
@@ -208,7 +208,7 @@ def _score(shared: _Plan, candidate: CandidateInput) -> StoredCard:
                 "code": section.code,
                 "title": section.title,
                 "weight": section.weight,
-                "normalised_weight": _round4(section.normalised_weight),
+                "normalised_weight": round4(section.normalised_weight),
                 "score": round_half_even(100 * s, 2),
                 "s": s,
             }

@@ -55,7 +55,8 @@ class _Rounded(dict):
         return rounded
 
 
-_round4 = _Rounded().__getitem__
+# round_half_even(value, 4), remembered by value: the engine's rounding of stored figures.
+round4 = _Rounded().__getitem__
 
 
 def question_columns(results: Sequence[QuestionResult]) -> dict[str, list[Any]]:
@@ -64,9 +65,9 @@ def question_columns(results: Sequence[QuestionResult]) -> dict[str, list[Any]]:
     for name in QUESTION_FIELDS:
         values = map(attrgetter(name), results)
         if name in ROUNDED_FIELDS:
-            values = map(_round4, values)
+            values = map(round4, values)
         elif name in ROUNDED_OR_NONE_FIELDS:
-            values = (None if value is None else _round4(value) for value in values)
+            values = (None if value is None else round4(value) for value in values)
         columns[name] = list(values)
     return columns
 

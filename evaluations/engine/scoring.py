@@ -195,7 +195,8 @@ def answer_score(question: QuestionSpec, value: Any) -> float | None:
     return None  # text and evidence are always judged
 
 
-def _checked_ratings(question: QuestionSpec, ratings: Iterable[Any], who: Any) -> Sequence[int]:
+def checked_ratings(question: QuestionSpec, ratings: Iterable[Any], who: Any) -> Sequence[int]:
+    """The ratings as a sequence, or ValueError naming the first one not in 0..scale_max."""
     checked = ratings if isinstance(ratings, tuple) else tuple(ratings)
     scale_max = question.scale_max
     for rating in checked:
@@ -209,7 +210,7 @@ def _checked_ratings(question: QuestionSpec, ratings: Iterable[Any], who: Any) -
     return checked
 
 
-def _judged(
+def judged_figures(
     question: QuestionSpec, ratings: Sequence[int], aggregation: str
 ) -> tuple[float | None, float | None, bool]:
     """(x or None without ratings, spread, disagreement) from integer ratings.
@@ -243,9 +244,9 @@ def _score_question(
     code = question.code
     spread, disagreement, count = None, False, 0
     if question.judged:
-        ratings = _checked_ratings(question, candidate.ratings.get(code, ()), candidate.id)
+        ratings = checked_ratings(question, candidate.ratings.get(code, ()), candidate.id)
         count = len(ratings)
-        x, spread, disagreement = _judged(question, ratings, aggregation)
+        x, spread, disagreement = judged_figures(question, ratings, aggregation)
     else:  # ratings on an auto question are ignored (the API rejects them)
         x = answer_score(question, candidate.answers[code]) if code in candidate.answers else None
     overridden = code in candidate.overrides
