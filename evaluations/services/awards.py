@@ -43,18 +43,39 @@ def _handoff_codes(evaluation: Evaluation) -> set[str]:
     return {code for code, tags in rows if HANDOFF_TAG in (tags or [])}
 
 
-def load_award_inputs(evaluation: Evaluation) -> AwardInputs:
+def load_award_inputs(evaluation: Evaluation, scorecards=None) -> AwardInputs:
+    """``scorecards``: the evaluation's latest scorecards with their providers, in
+    the model's order, when the caller has them already (a report): not read again."""
     lots = evaluation_lots(evaluation)
     codes = {lot.code for lot in lots}
     handoff = _handoff_codes(evaluation)
     bids = []
-    cards = Scorecard.objects.filter(
-        evaluation=evaluation, is_latest=True, lot__in=codes
-    ).values_list("candidate_id", "candidate__provider__name", "lot", "disqualified", "details")
-    for candidate_id, name, lot, disqualified, details in cards:
+    if scorecards is None:
+        cards = (
+            (candidate_id, name, lot, disqualified, details, question_rows(details))
+            for candidate_id, name, lot, disqualified, details in Scorecard.objects.filter(
+                evaluation=evaluation, is_latest=True, lot__in=codes
+            ).values_list(
+                "candidate_id", "candidate__provider__name", "lot", "disqualified", "details"
+            )
+        )
+    else:
+        cards = (
+            (
+                card.candidate_id,
+                card.candidate.provider.name,
+                card.lot,
+                card.disqualified,
+                card.details,
+                card.question_results,
+            )
+            for card in scorecards
+            if card.lot in codes
+        )
+    for candidate_id, name, lot, disqualified, details, results in cards:
         weak = any(
             row["code"] in handoff and (not row["answered"] or row["x"] < RED_FLAG_BELOW)
-            for row in question_rows(details)
+            for row in results
         )
         bids.append(LotBid(candidate_id, name, lot, exact_overall(details), disqualified, weak))
     proposals = [
@@ -93,9 +114,9 @@ def proposal_costs(row: Proposal, evaluation: Evaluation) -> dict[str, str | Non
     return {"monthly_total": str(money(monthly)), "tco": str(money(total))}
 
 
-def compute_awards(evaluation: Evaluation, *, k: int = DEFAULT_K) -> AwardsResult:
+def compute_awards(evaluation: Evaluation, *, k: int = DEFAULT_K, scorecards=None) -> AwardsResult:
     """The best ``k`` awards of the evaluation's latest scorecards, exactly (v2)."""
-    inputs = load_award_inputs(evaluation)
+    inputs = load_award_inputs(evaluation, scorecards)
     return best_awards(
         inputs.lots,
         inputs.bids,

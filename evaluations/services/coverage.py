@@ -134,8 +134,11 @@ def _qualification(evaluation: Evaluation, rows, cards):
     return lots, tuple(not_counted)
 
 
-def load_inputs(evaluation: Evaluation, candidate_ids: Sequence[int] | None = None):
-    """Everything coverage needs, in a constant number of queries."""
+def load_inputs(
+    evaluation: Evaluation, candidate_ids: Sequence[int] | None = None, scorecards=None
+):
+    """Everything coverage needs, in a constant number of queries. ``scorecards``:
+    the evaluation's latest scorecards, when the caller has them already (a report)."""
     rows = list(evaluation.candidates.select_related("provider").order_by("pk"))
     if candidate_ids is not None:
         known = {row.pk for row in rows}
@@ -161,12 +164,18 @@ def load_inputs(evaluation: Evaluation, candidate_ids: Sequence[int] | None = No
         )
         for row in rows
     )
-    cards = sorted(
-        Scorecard.objects.filter(
+    if scorecards is None:
+        cards = Scorecard.objects.filter(
             evaluation=evaluation, is_latest=True, candidate_id__in=[row.pk for row in rows]
-        ).values_list("candidate_id", "lot", "disqualified", "details"),
-        key=lambda card: (card[0], card[1]),
-    )
+        ).values_list("candidate_id", "lot", "disqualified", "details")
+    else:
+        wanted_ids = {row.pk for row in rows}
+        cards = [
+            (c.candidate_id, c.lot, c.disqualified, c.details)
+            for c in scorecards
+            if c.candidate_id in wanted_ids
+        ]
+    cards = sorted(cards, key=lambda card: (card[0], card[1]))
     lots, not_counted = _qualification(evaluation, rows, cards)
     catalog = _catalog()
     security_lots = None

@@ -24,6 +24,7 @@ from evaluations.selectors import latest_explained, rank_key
 from evaluations.services import coverage as coverage_service
 from evaluations.services.awards import compute_awards
 from evaluations.services.packs import pinned_questions
+from evaluations.services.scoring import raw_rows
 from needs import services as needs_service
 from questionnaires.models import Question
 
@@ -187,7 +188,7 @@ def _disagreement(cards, questions: dict[str, Question]) -> dict:
     )
     summary = krippendorff_alpha(
         (evaluator, (candidate, code), score / questions[code].scale_max)
-        for candidate, code, evaluator, score in rows
+        for candidate, code, evaluator, score in raw_rows(rows)
         if (candidate, code) in applicable
     )
     flags, seen = [], set()
@@ -277,7 +278,8 @@ def build_snapshot(
     candidate and bid lot. Without lots the ranking, matrices and sensitivity are at
     the top level (``lots`` is empty); with lots they are lot by lot in ``lots``
     and the top-level ones are empty. Awards and agreement cover the whole event."""
-    ranked = competition_ranked(latest_explained(evaluation), rank_key)
+    latest = latest_explained(evaluation)
+    ranked = competition_ranked(latest, rank_key)
     if not ranked:
         raise ValueError("The evaluation has no scorecards to report on.")
     cards = [card for _, card in ranked]
@@ -308,8 +310,13 @@ def build_snapshot(
         "disagreement": _disagreement(cards, questions),
         "sensitivity": top["sensitivity"],
         "lots": lots,
-        "awards": {"currency": evaluation.currency, **compute_awards(evaluation).to_dict()},
-        "coverage": coverage_service.coverage(coverage_service.load_inputs(evaluation)),
+        "awards": {
+            "currency": evaluation.currency,
+            **compute_awards(evaluation, scorecards=latest).to_dict(),
+        },
+        "coverage": coverage_service.coverage(
+            coverage_service.load_inputs(evaluation, scorecards=latest)
+        ),
         "needs_assessment": needs_service.snapshot(evaluation.needs_assessment),
     }
     points = summary_points(snapshot)

@@ -12,10 +12,14 @@ report already built instead of adding a second.
 
 import secrets
 
-from django.db import IntegrityError, transaction
+import orjson
+from django.db import IntegrityError, models, transaction
+from django.db.models import Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from config.collection import collection_paused
 from config.exceptions import Conflict
 from evaluations.engine.scoring import NotScorable
 from evaluations.models import Evaluation, EvaluationStatus, Report
@@ -64,6 +68,19 @@ def request_report(
     )
 
 
+def encoded_snapshot(snapshot: dict) -> Cast:
+    """The snapshot as JSON text for the column, encoded by orjson.
+
+    A report holds megabytes of JSON; orjson encodes it about five times faster
+    than the standard library, which the field would use. The stored document
+    is the same: the same values (floats as their shortest round-tripping
+    digits, as ``json`` writes them; non-string keys as ``json`` converts
+    them), and PostgreSQL's jsonb keeps the parsed values, not the text.
+    """
+    text = orjson.dumps(snapshot, option=orjson.OPT_NON_STR_KEYS).decode()
+    return Cast(Value(text), output_field=models.JSONField())
+
+
 def generate_report(job) -> Report:
     """Score, snapshot and store; returns the job's report (the existing one on redelivery)."""
     existing = Report.objects.filter(job=job).first()
@@ -78,13 +95,15 @@ def generate_report(job) -> Report:
     evaluation = Evaluation.objects.select_related(
         "questionnaire_version__questionnaire", "needs_assessment"
     ).get(pk=evaluation_id)
-    snapshot = build_snapshot(
-        evaluation,
-        seed=params["seed"],
-        trials=params["trials"],
-        spread=params["spread"],
-        generated_at=timezone.now(),
-    )
+    with collection_paused():
+        snapshot = build_snapshot(
+            evaluation,
+            seed=params["seed"],
+            trials=params["trials"],
+            spread=params["spread"],
+            generated_at=timezone.now(),
+        )
+        encoded = encoded_snapshot(snapshot)
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -94,9 +113,10 @@ def generate_report(job) -> Report:
                 seed=params["seed"],
                 trials=params["trials"],
                 spread=params["spread"],
-                snapshot=snapshot,
+                snapshot=encoded,
                 created_by_id=job.created_by_id,
             )
+            report.snapshot = snapshot
             events.emit(
                 report.organization_id,
                 events.REPORT_COMPLETED,

@@ -125,7 +125,7 @@ def sorted_ratings_in_python(ratings: QuerySet[Rating]) -> list[tuple[int, int, 
 def sorted_ratings_in_sql(ratings: QuerySet[Rating]) -> list[tuple[int, int, list[int]]]:
     """``sorted_ratings_in_python``, grouped by PostgreSQL: one row per rated
     question instead of one per rating."""
-    return _raw_rows(
+    return raw_rows(
         ratings.order_by()
         .values("candidate_id", "question_id")
         .annotate(scores=ArrayAgg("score", order_by="score"))
@@ -133,7 +133,7 @@ def sorted_ratings_in_sql(ratings: QuerySet[Rating]) -> list[tuple[int, int, lis
     )
 
 
-def _raw_rows(rows: QuerySet) -> list[tuple]:
+def raw_rows(rows: QuerySet) -> list[tuple]:
     """The rows of a ``values_list`` queryset straight from the driver. Only for
     columns that need no conversion (ids, scores, text, integer arrays): for
     thousands of rows Django's per-row iteration costs more than the query."""
@@ -152,7 +152,7 @@ def load_inputs(evaluation: Evaluation) -> ScoringInputs:
     ids = [pk for pk, _, _ in candidates]
     # By question id, mapped to codes here: no join to the question table.
     answers: dict[int, dict] = {pk: {} for pk in ids}
-    answer_rows = _raw_rows(
+    answer_rows = raw_rows(
         Answer.objects.filter(candidate_id__in=ids)
         .order_by()
         .values_list("candidate_id", "question_id", Cast("value", TextField()))
@@ -168,7 +168,7 @@ def load_inputs(evaluation: Evaluation) -> ScoringInputs:
     for candidate_id, question_id, scores in group(submitted):
         ratings[candidate_id][codes[question_id]] = tuple(scores)
     overrides: dict[int, dict] = {pk: {} for pk in ids}
-    for candidate_id, question_id, score in _raw_rows(
+    for candidate_id, question_id, score in raw_rows(
         Override.objects.filter(candidate_id__in=ids)
         .order_by()
         .values_list("candidate_id", "question_id", "score")
