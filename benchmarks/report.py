@@ -14,8 +14,13 @@ half judged, 5 evaluators, 37,500 submitted ratings). Then, per run, in turn:
   the snapshot with 1,000 sensitivity trials, agreement over every rating, the
   matrices, awards, coverage; and storing it).
 
-Prints the median and range of the per-run ratio report / scoring (target
-<= 1.5), the queries of one snapshot with 50 candidates and with 10 (equal:
+- **the report's I/O floor**: in one transaction, the rows the report reads,
+  read once (the latest scorecards with their explanations, every answer, every
+  submitted rating), then the exact document the report just stored (its
+  ``snapshot::text``) written as ``jsonb`` into a table of its own.
+
+Prints the median and range of the per-run ratios report / scoring (target
+<= 1.5) and report / floor, the queries of one snapshot with 50 candidates and with 10 (equal:
 no query per candidate), and the peak memory (tracemalloc) of each in one more,
 untimed run.
 """
@@ -36,7 +41,41 @@ def report_job(evaluation, seed: int):
     return jobs.create_job(evaluation.organization, "report", params=params)
 
 
-def one_run(evaluation, run: int) -> tuple[float, float]:
+def report_floor(evaluation, report) -> float:
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT snapshot::text FROM evaluations_report WHERE id = %s", [report.pk])
+        (document,) = cursor.fetchone()
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, candidate_id, lot, disqualified, details FROM evaluations_scorecard "
+            "WHERE evaluation_id = %s AND is_latest",
+            [evaluation.pk],
+        )
+        cursor.fetchall()
+        cursor.execute(
+            "SELECT a.candidate_id, a.question_id, a.value FROM evaluations_answer a "
+            "JOIN evaluations_candidate c ON c.id = a.candidate_id WHERE c.evaluation_id = %s",
+            [evaluation.pk],
+        )
+        cursor.fetchall()
+        cursor.execute(
+            "SELECT r.candidate_id, r.question_id, r.evaluator_id, r.score "
+            "FROM evaluations_rating r "
+            "JOIN evaluations_candidate c ON c.id = r.candidate_id "
+            "JOIN evaluations_ratingsheet s ON s.candidate_id = r.candidate_id "
+            "AND s.evaluator_id = r.evaluator_id "
+            "WHERE c.evaluation_id = %s",
+            [evaluation.pk],
+        )
+        cursor.fetchall()
+        cursor.execute("INSERT INTO bench_report_floor (doc) VALUES (%s::jsonb)", [document])
+    return time.perf_counter() - start
+
+
+def one_run(evaluation, run: int) -> tuple[float, float, float]:
     from evaluations.services import reports, scoring
 
     evaluation.section_weights = {"s0": 2 + run}
@@ -50,7 +89,7 @@ def one_run(evaluation, run: int) -> tuple[float, float]:
     report = reports.generate_report(job)
     reported = time.perf_counter() - start
     assert len(report.snapshot["candidates"]) == len(result["created"])
-    return scored, reported
+    return scored, reported, report_floor(evaluation, report)
 
 
 def snapshot_queries(evaluation) -> int:
@@ -93,9 +132,9 @@ def main(argv=None):
     try:
         evaluation = build(args.candidates, args.questions, args.evaluators, label="report")
         small = build(10, args.questions, args.evaluators, label="report10")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # as autovacuum would after the bulk load
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE bench_report_floor (id serial PRIMARY KEY, doc jsonb)")
+            cursor.execute("ANALYZE")  # as autovacuum would after the bulk load
         runs = [one_run(evaluation, run) for run in range(args.runs + 1)][1:]  # a warm-up
         scoring.score_evaluation(small.pk)
         counts = {
@@ -108,18 +147,29 @@ def main(argv=None):
         report_peak = peak(lambda: reports.generate_report(report_job(evaluation, 0)))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    scored = [s for s, _ in runs]
-    reported = [r for _, r in runs]
-    ratios = [r / s for s, r in runs]
+    scored = [s for s, _, _ in runs]
+    reported = [r for _, r, _ in runs]
+    floors = [f for _, _, f in runs]
+    ratios = [r / s for s, r, _ in runs]
+    to_floor = [r / f for _, r, f in runs]
     print(
         f"database: {connection.vendor}; {args.candidates} candidates x {args.questions} "
         f"questions (20 sections, half judged) x {args.evaluators} evaluators; {args.runs} runs"
     )
     print(f"scoring: median {1000 * statistics.median(scored):.1f} ms")
     print(f"report:  median {1000 * statistics.median(reported):.1f} ms")
+    print(f"report floor: median {1000 * statistics.median(floors):.1f} ms")
     print(
         f"report / scoring: {statistics.median(ratios):.2f} "
         f"[{min(ratios):.2f}-{max(ratios):.2f}] (target <= 1.5)"
+    )
+    print(
+        f"report / floor: {statistics.median(to_floor):.2f} "
+        f"[{min(to_floor):.2f}-{max(to_floor):.2f}]"
+    )
+    print(
+        "floor / scoring: "
+        + f"{statistics.median([f / s for s, _, f in runs]):.2f} (the floor alone, against 1.5)"
     )
     print(
         "snapshot queries: "
