@@ -250,3 +250,23 @@ def test_in_every_report_format(admin_client, conflicted, django_capture_on_comm
     ) in flags
     html = admin_client.get(base + "html").content.decode()
     assert "SOC-01: provider record SOC model third_party" in html
+
+
+def test_prefilled_answers_read_on_the_driver_are_the_orms_rows(admin_client):
+    """On PostgreSQL the answers are read with hand-written SQL: the same rows,
+    values and order as the ORM query it stands for (every JSON column decoded)."""
+    from evaluations.record_conflicts import ANSWER_COLUMNS, prefilled_answers
+
+    ids = set()
+    for value in ("own", "hybrid", "declined"):
+        evaluation = make_prefilled(admin_client.organization, admin_client.membership)
+        candidate = evaluation.candidates.get()
+        answer(admin_client, evaluation, candidate, "SOC-01", value)
+        ids.add(candidate.pk)
+    expected = list(
+        Answer.objects.filter(candidate_id__in=ids, question__prefill__isnull=False).values_list(
+            *ANSWER_COLUMNS
+        )
+    )
+    assert expected and prefilled_answers(ids) == expected
+    assert prefilled_answers({-1}) == []
