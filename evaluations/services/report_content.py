@@ -14,6 +14,8 @@ and agreement), and only submitted ratings are counted (drafts stay private).
 import json
 from datetime import datetime
 
+from contracts.models import ReassessmentRound
+from contracts.reassessment_reads import comparison_of
 from evaluations.engine.agreement import krippendorff_alpha
 from evaluations.engine.ranking import competition_ranked
 from evaluations.engine.sensitivity import SensitivityCandidate, analyse_sensitivity
@@ -312,6 +314,11 @@ def build_snapshot(
         "coverage": coverage_service.coverage(coverage_service.load_inputs(evaluation)),
         "needs_assessment": needs_service.snapshot(evaluation.needs_assessment),
     }
+    round_ = ReassessmentRound.objects.filter(evaluation=evaluation).first()
+    comparison = None if round_ is None else comparison_of(round_)
+    if comparison is not None:
+        # A reassessment round's report compares it with the previous round.
+        snapshot["reassessment"] = comparison
     points = summary_points(snapshot)
     snapshot["summary_points"] = points
     snapshot["summary"] = " ".join(points)

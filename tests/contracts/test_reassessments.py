@@ -1,9 +1,12 @@
 """Reassessment rounds: scheduled by beat (once), on the current published versions,
 the response request mailed, and the comparison with the award's evaluation."""
 
+import csv
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 
 from accounts.models import Role
 from contracts import reassessments, services
@@ -13,6 +16,7 @@ from evaluations.services import scoring
 from integrations.models import Event
 from questionnaires.models import QuestionnaireVersion, VersionStatus
 from tests.evaluations.builders import make_evaluation, make_version
+from tests.evaluations.test_reports_api import built_report
 from tests.mail import mail_to
 from tests.providers.factories import ProviderFactory
 
@@ -197,3 +201,33 @@ class TestOpenNow:
         )
         url = f"/api/v1/contracts/{contract.pk}/reassessments/"
         assert admin_client.post(url, format="json").status_code == 409
+
+
+@pytest.mark.django_db
+def test_the_report_of_a_round_has_the_comparison_in_every_format(
+    admin_client, contract, django_capture_on_commit_callbacks
+):
+    set_schedule(admin_client, contract)
+    reassessments.open_due_rounds(DUE)
+    round_ = ReassessmentRound.objects.get()
+    answer(round_.evaluation, {"SOC-01": "white_label", "SOC-02": False, "REP-02": True})
+    award_report = built_report(
+        admin_client, contract.evaluation, django_capture_on_commit_callbacks
+    )
+    assert "reassessment" not in award_report["content"]
+    report = built_report(admin_client, round_.evaluation, django_capture_on_commit_callbacks)
+    [lot] = report["content"]["reassessment"]["lots"]
+    assert lot["total"]["delta"] == -60.0
+    base = f"/api/v1/reports/{report['id']}/download/?format="
+    text = admin_client.get(base + "csv").content.decode("utf-8-sig")
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["level"] == "reassessment"]
+    by_code = {(r["section"], r["code"]): r for r in rows}
+    assert by_code[("total", "overall")]["answer"] == "previous 87.5; delta -60"
+    assert by_code[("question", "SOC-02")]["flags"] == "regressed"
+    assert by_code[("knockout", "SOC-02")]["flags"] == "newly_failed"
+    workbook = load_workbook(io.BytesIO(admin_client.get(base + "xlsx").content))
+    sheet = [tuple(row) for row in workbook["Reassessment"].iter_rows(values_only=True)]
+    assert ("all", "section", "soc", 100, 20, -80, None) in sheet
+    html = admin_client.get(base + "html").content.decode()
+    assert "Reassessment comparison" in html
+    assert "<td>SOC-01</td><td>1.0</td><td>0.3</td><td>-0.7</td><td>regressed</td>" in html
