@@ -243,9 +243,10 @@ class ReportContentSerializer(StrictSerializer):
     coverage = EvaluationCoverageSerializer()
     needs_assessment = NeedsSnapshotSerializer(allow_null=True)
     reassessment = ReassessmentComparisonSerializer(
-        required=False,
-        help_text="Only in the report of a contract's reassessment round: the comparison "
-        "with the previous round (absent when that round has no scorecard any more).",
+        allow_null=True,
+        help_text="In the report of a contract's reassessment round, its comparison with "
+        "the previous round; null in other reports (and when the previous round has no "
+        "scorecard any more).",
     )
     summary = serializers.CharField()
     summary_points = serializers.ListField(child=serializers.CharField())

@@ -314,11 +314,9 @@ def build_snapshot(
         "coverage": coverage_service.coverage(coverage_service.load_inputs(evaluation)),
         "needs_assessment": needs_service.snapshot(evaluation.needs_assessment),
     }
+    # A reassessment round's report compares it with the previous round.
     round_ = ReassessmentRound.objects.filter(evaluation=evaluation).first()
-    comparison = None if round_ is None else comparison_of(round_)
-    if comparison is not None:
-        # A reassessment round's report compares it with the previous round.
-        snapshot["reassessment"] = comparison
+    snapshot["reassessment"] = None if round_ is None else comparison_of(round_)
     points = summary_points(snapshot)
     snapshot["summary_points"] = points
     snapshot["summary"] = " ".join(points)

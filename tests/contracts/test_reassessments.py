@@ -214,7 +214,7 @@ def test_the_report_of_a_round_has_the_comparison_in_every_format(
     award_report = built_report(
         admin_client, contract.evaluation, django_capture_on_commit_callbacks
     )
-    assert "reassessment" not in award_report["content"]
+    assert award_report["content"]["reassessment"] is None
     report = built_report(admin_client, round_.evaluation, django_capture_on_commit_callbacks)
     [lot] = report["content"]["reassessment"]["lots"]
     assert lot["total"]["delta"] == -60.0
