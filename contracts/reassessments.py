@@ -16,8 +16,10 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from accounts.models import Membership, Role
+from accounts.principal import stored_user
 from config.exceptions import Conflict
 from contracts import reassessment_rules as rules
 from contracts.models import Contract, ReassessmentRound, ReassessmentSchedule
@@ -178,7 +180,7 @@ def open_round(contract: Contract, *, due_date: date, user=None, scheduled: bool
         response_request=request,
         due_date=due_date,
         scheduled=scheduled,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=stored_user(user),
     )
     events.emit(
         contract.organization_id,
@@ -230,7 +232,9 @@ def open_due_rounds(today: date | None = None) -> dict[str, int]:
     for contract_id, when in due_rounds(today):
         try:
             _, created = open_round(Contract(pk=contract_id), due_date=when, scheduled=True)
-        except Conflict as error:
+        except (Conflict, ValidationError) as error:
+            # One contract that cannot be reassessed (no award, settings the current
+            # version refuses) must not stop the others; the log says why.
             log.warning("reassessment of contract %s not opened: %s", contract_id, error)
             skipped += 1
             continue
