@@ -231,3 +231,23 @@ def test_the_report_of_a_round_has_the_comparison_in_every_format(
     html = admin_client.get(base + "html").content.decode()
     assert "Reassessment comparison" in html
     assert "<td>SOC-01</td><td>1.0</td><td>0.3</td><td>-0.7</td><td>regressed</td>" in html
+
+
+@pytest.mark.django_db
+def test_round_lists_run_the_same_queries_for_one_round_or_three(
+    admin_client, contract, count_queries
+):
+    set_schedule(admin_client, contract, interval_months=1)
+    for today in (date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)):
+        assert reassessments.open_due_rounds(today)["opened"] == 1
+    nested = (f"/api/v1/contracts/{contract.pk}/reassessments/", {})
+    flat = ("/api/v1/reassessment-rounds/", {"contract": contract.pk})
+    for url, params in (nested, flat):
+        admin_client.get(url, {**params, "page_size": 1})  # warm: token last_used_at write
+        with count_queries() as small:
+            one = admin_client.get(url, {**params, "page_size": 1}).json()["results"]
+        with count_queries() as large:
+            three = admin_client.get(url, {**params, "page_size": 3}).json()["results"]
+        assert (len(one), len(three)) == (1, 3)
+        assert [row["due_date"] for row in three] == ["2026-04-30", "2026-03-31", "2026-02-28"]
+        assert len(small) == len(large), url
