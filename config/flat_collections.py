@@ -18,6 +18,7 @@ from accounts.tenancy import TenantViewSetMixin, tenant_lookup
 from config.filters import IdFilter
 from contracts.api.views import contracts as contract_views
 from contracts.api.views import performance as contract_performance_views
+from contracts.api.views import reassessments as contract_reassessment_views
 from evaluations.api import views_inputs, views_sourcing
 from evaluations.models import Proposal, Rating
 from evaluations.selectors import visible_ratings_everywhere
@@ -183,5 +184,12 @@ FLAT_COLLECTIONS = [
         contract_performance_views.SlaMeasurementViewSet,
         parent="contract",
         lookup="term__contract_id",
+    ),
+    flat_collection(
+        "reassessment-rounds",
+        contract_reassessment_views.ReassessmentRoundViewSet,
+        parent="contract",
+        lookup="contract_id",
+        bases=(contract_reassessment_views.RoundStateQueryset,),
     ),
 ]

@@ -192,3 +192,103 @@ class ContractEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} of contract {self.contract_ref} by {self.actor_label}"
+
+
+class ReassessmentMode(models.TextChoices):
+    INTERVAL = "interval", "Every N months"
+    BEFORE_RENEWAL = "before_renewal", "N days before the renewal date"
+
+
+class ReassessmentSchedule(models.Model):
+    """When a contract's provider is reassessed (``contracts.reassessment_rules``).
+
+    One per contract. Beat opens each round when it is due
+    (``contracts.reassessments``); ``contacts`` are who the response request goes
+    to, else the contacts of the previous round's request.
+    """
+
+    tenant_path = "contract__organization"
+
+    contract = models.OneToOneField(
+        Contract, on_delete=models.CASCADE, related_name="reassessment_schedule"
+    )
+    mode = models.CharField(max_length=16, choices=ReassessmentMode.choices)
+    interval_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    days_before_renewal = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(730)]
+    )
+    response_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    contacts = models.JSONField(default=list, blank=True)  # [{name, email}]
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["contract_id"]
+
+    def __str__(self):
+        return f"reassessment of {self.contract}: {self.mode}"
+
+
+class ReassessmentRound(models.Model):
+    """One reassessment: a new evaluation of the contract's provider, compared with
+    the previous round's (the award's evaluation for the first round).
+
+    ``due_date`` is the schedule's date (the day it was opened for a round opened
+    by hand); one round per contract and due date, so beat running twice opens one.
+    """
+
+    tenant_path = "contract__organization"
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="reassessment_rounds"
+    )
+    evaluation = models.OneToOneField(
+        "evaluations.Evaluation", on_delete=models.CASCADE, related_name="reassessment_round"
+    )
+    candidate = models.ForeignKey(
+        "evaluations.Candidate", on_delete=models.CASCADE, related_name="+"
+    )
+    previous_evaluation = models.ForeignKey(
+        "evaluations.Evaluation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    previous_candidate = models.ForeignKey(
+        "evaluations.Candidate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    response_request = models.ForeignKey(
+        "responses.ResponseRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+    scheduled = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["contract_id", "-due_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "due_date"], name="uniq_reassessment_round_due"
+            ),
+        ]
+
+    def __str__(self):
+        return f"reassessment of {self.contract} due {self.due_date}"

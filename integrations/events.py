@@ -39,6 +39,7 @@ WEBHOOK_TEST = "webhook.test"
 CONTRACT_CREATED = "contract.created"
 CONTRACT_UPDATED = "contract.updated"
 SLA_BREACH = "sla.breach"
+CONTRACT_REASSESSMENT_OPENED = "contract.reassessment_opened"
 
 # Event types a webhook can subscribe to, with what they mean.
 EVENT_TYPES = {
@@ -53,6 +54,8 @@ EVENT_TYPES = {
     CONTRACT_UPDATED: "A contract's terms changed; `changed` names the fields.",
     SLA_BREACH: "A month of a contract's SLA term was recorded breached, or its count of "
     "misses changed.",
+    CONTRACT_REASSESSMENT_OPENED: "A reassessment round of a contract was opened (by the "
+    "schedule or by hand): a new evaluation of its provider.",
 }
 # Sent only by `POST /webhooks/{id}/test`, to that webhook.
 TEST_DESCRIPTION = "A test ping sent on request; it carries no domain data."
@@ -253,4 +256,19 @@ def sla_breach_data(contract, term, measurement, misses: int, credit) -> dict:
         "credit": None if credit is None else str(credit),
         "currency": contract.currency,
         "url": api_path(f"contracts/{contract.pk}/sla-summary/"),
+    }
+
+
+def reassessment_data(round_) -> dict:
+    contract = round_.contract
+    return {
+        "round": round_.pk,
+        "contract": contract.pk,
+        "provider": contract.provider_id,
+        "evaluation": round_.evaluation_id,
+        "previous_evaluation": round_.previous_evaluation_id,
+        "due_date": round_.due_date,
+        "scheduled": round_.scheduled,
+        "response_request": round_.response_request_id,
+        "url": api_path(f"contracts/{contract.pk}/reassessments/{round_.pk}/"),
     }

@@ -26,6 +26,11 @@ class Kind(models.TextChoices):
     RESPONSE_OVERDUE = "response_overdue", "A vendor response is overdue"
     RESPONSE_RETURNED = "response_returned", "A buyer returns answers with clarification questions"
     RESPONSE_MESSAGE = "response_message", "A buyer writes in a vendor response's thread"
+    CONTRACT_NOTICE_DUE = "contract_notice_due", "A contract's notice deadline is near"
+    CONTRACT_NOTICE_PASSED = "contract_notice_passed", "A contract's notice deadline passed"
+    CONTRACT_RENEWAL_DUE = "contract_renewal_due", "A contract renews soon"
+    REASSESSMENT_DUE = "reassessment_due", "A contract's reassessment is due soon"
+    CONTRACT_DIGEST = "contract_digest", "Daily digest of contract reminders"
 
 
 # Sent whatever the preferences say: without them nobody can join or sign in.

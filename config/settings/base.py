@@ -327,6 +327,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "responses.tasks.send_response_reminders",
         "schedule": crontab(minute=15, hour=REMINDERS_HOUR_UTC),
     },
+    # Idempotent: one round per contract and due date, however often it runs.
+    "contracts-open-due-reassessments": {
+        "task": "contracts.tasks.open_due_reassessments",
+        "schedule": crontab(minute=30, hour=REMINDERS_HOUR_UTC),
+    },
+    # Idempotent: each reminder once per admin, contract and date.
+    "contracts-send-reminders": {
+        "task": "contracts.tasks.send_contract_reminders",
+        "schedule": crontab(minute=45, hour=REMINDERS_HOUR_UTC),
+    },
 }
 # Sync pages only show rows this old, so a slow transaction cannot commit a row
 # behind a cursor that has already passed it; tombstones are kept this long.

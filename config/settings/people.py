@@ -64,5 +64,9 @@ NOTIFICATION_BACKOFF_BASE_SECONDS = env.int("NOTIFICATION_BACKOFF_BASE_SECONDS",
 # once past; more items than the threshold for one member in a run become a digest.
 RATINGS_REMINDER_DAYS = env.int("RATINGS_REMINDER_DAYS", default=3)
 REMINDER_DIGEST_THRESHOLD = env.int("REMINDER_DIGEST_THRESHOLD", default=3)
+# Contract reminders (docs/contracts.md, "Reminders"): how many days ahead each is sent.
+CONTRACT_NOTICE_REMINDER_DAYS = env.int("CONTRACT_NOTICE_REMINDER_DAYS", default=30)
+CONTRACT_RENEWAL_REMINDER_DAYS = env.int("CONTRACT_RENEWAL_REMINDER_DAYS", default=30)
+REASSESSMENT_REMINDER_DAYS = env.int("REASSESSMENT_REMINDER_DAYS", default=14)
 # Beat sends them once a day at this hour (UTC), before most working days start.
 REMINDERS_HOUR_UTC = env.int("REMINDERS_HOUR_UTC", default=7)

@@ -3,6 +3,7 @@ from rest_framework_nested.routers import NestedSimpleRouter
 
 from contracts.api.views import contracts as views
 from contracts.api.views import performance as views_performance
+from contracts.api.views import reassessments as views_reassessments
 
 router = SimpleRouter()
 router.register("contracts", views.ContractViewSet, basename="contract")
@@ -11,6 +12,12 @@ nested = NestedSimpleRouter(router, "contracts", lookup="contract")
 nested.register("sla-terms", views.ContractSlaViewSet, basename="contract-sla-term")
 nested.register(
     "measurements", views_performance.SlaMeasurementViewSet, basename="contract-measurement"
+)
+
+nested.register(
+    "reassessments",
+    views_reassessments.ReassessmentRoundViewSet,
+    basename="contract-reassessment",
 )
 
 urlpatterns = [*router.urls, *nested.urls]

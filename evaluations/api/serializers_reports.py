@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from config.fields import AnswerValueField
 from config.serializers import StrictModelSerializer, StrictSerializer
+from contracts.api.serializers.reassessments import ReassessmentComparisonSerializer
 from evaluations.api.serializers_awards import AwardsSerializer
 from evaluations.api.serializers_coverage import EvaluationCoverageSerializer
 from evaluations.api.serializers_scorecards import RecordConflictSerializer, RedFlagSerializer
@@ -241,6 +242,12 @@ class ReportContentSerializer(StrictSerializer):
     )
     coverage = EvaluationCoverageSerializer()
     needs_assessment = NeedsSnapshotSerializer(allow_null=True)
+    reassessment = ReassessmentComparisonSerializer(
+        allow_null=True,
+        help_text="In the report of a contract's reassessment round, its comparison with "
+        "the previous round; null in other reports (and when the previous round has no "
+        "scorecard any more).",
+    )
     summary = serializers.CharField()
     summary_points = serializers.ListField(child=serializers.CharField())
 

@@ -19,6 +19,10 @@ title, weight, score, contribution, answered, answer, flags``.
   ``record_conflict:<code>`` (on the overall row), ``red_flag:<tag>``,
   ``unanswered``, ``disagreement``, ``overridden``.
 
+- ``reassessment`` rows close the report of a contract's reassessment round
+  (``evaluations.reports.reassessment_section``): the comparison with the
+  previous round, total, sections, questions, flags and knockouts.
+
 Text that a spreadsheet would treat as a formula is prefixed with ``'``.
 """
 
@@ -26,7 +30,7 @@ import csv
 import io
 
 from evaluations.engine.types import round_half_even
-from evaluations.reports import safe_cell, views
+from evaluations.reports import reassessment_section, safe_cell, views
 
 COLUMNS = (
     "lot",
@@ -66,6 +70,7 @@ def matrix_rows(snapshot: dict):
     for lot, view in views(snapshot):
         yield from _view_rows(lot, view)
     yield from _award_rows(snapshot)
+    yield from reassessment_section.csv_rows(snapshot)
 
 
 def _award_rows(snapshot: dict):

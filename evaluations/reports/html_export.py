@@ -9,7 +9,7 @@ inserted as markup.
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from evaluations.reports import views
+from evaluations.reports import reassessment_section, views
 from evaluations.reports.summary import award_points
 from providers.vocabulary import label_of
 
@@ -193,5 +193,6 @@ def render_html(snapshot: dict, report) -> str:
         "scorecards": [c for v in page_views for c in v["candidates"]],
         "coverage": _coverage(snapshot),
         "needs": _needs(snapshot),
+        "reassessment": reassessment_section.html_context(snapshot),
     }
     return render_to_string(TEMPLATE, context)

@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from evaluations.engine.types import round_half_even
+from evaluations.reports import reassessment_section
 from evaluations.reports.xlsx_awards import awards_sheet
 
 SHEETS = (
@@ -361,6 +362,11 @@ def render_xlsx(snapshot: dict, report) -> bytes:
     for title in SHEETS:
         sheet = workbook.create_sheet(title)
         builders[title](sheet)
+        _fit(sheet)
+    reassessment = reassessment_section.table_rows(snapshot)
+    if reassessment:  # only a reassessment round's report has this sheet
+        sheet = workbook.create_sheet("Reassessment")
+        _table(sheet, reassessment_section.HEADER, reassessment)
         _fit(sheet)
     workbook.properties.creator = "Provider Scorecards"
     workbook.properties.title = snapshot["title"][:200]

@@ -14,6 +14,8 @@ and agreement), and only submitted ratings are counted (drafts stay private).
 import json
 from datetime import datetime
 
+from contracts.models import ReassessmentRound
+from contracts.reassessment_reads import comparison_of
 from evaluations.engine.agreement import krippendorff_alpha
 from evaluations.engine.ranking import competition_ranked
 from evaluations.engine.sensitivity import SensitivityCandidate, analyse_sensitivity
@@ -319,6 +321,9 @@ def build_snapshot(
         ),
         "needs_assessment": needs_service.snapshot(evaluation.needs_assessment),
     }
+    # A reassessment round's report compares it with the previous round.
+    round_ = ReassessmentRound.objects.filter(evaluation=evaluation).first()
+    snapshot["reassessment"] = None if round_ is None else comparison_of(round_)
     points = summary_points(snapshot)
     snapshot["summary_points"] = points
     snapshot["summary"] = " ".join(points)

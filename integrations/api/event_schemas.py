@@ -105,6 +105,22 @@ class SlaBreachDataSerializer(StrictSerializer):
     url = serializers.CharField(help_text="API path of the contract's SLA summary.")
 
 
+class ReassessmentOpenedDataSerializer(StrictSerializer):
+    round = serializers.IntegerField(help_text="The reassessment round.")
+    contract = serializers.IntegerField()
+    provider = serializers.IntegerField()
+    evaluation = serializers.IntegerField(help_text="The round's new evaluation.")
+    previous_evaluation = serializers.IntegerField(
+        allow_null=True, help_text="The evaluation it is compared with."
+    )
+    due_date = serializers.DateField()
+    scheduled = serializers.BooleanField(help_text="Opened by the schedule (else by hand).")
+    response_request = serializers.IntegerField(
+        allow_null=True, help_text="The response request sent; null without contacts."
+    )
+    url = serializers.CharField(help_text="API path of the round.")
+
+
 class _EnvelopeSerializer(StrictSerializer):
     type = serializers.CharField(help_text="The event type; selects the shape of `data`.")
     version = serializers.IntegerField(
@@ -156,6 +172,12 @@ class SlaBreachEventSerializer(_EnvelopeSerializer):
     data = SlaBreachDataSerializer()
 
 
+class ReassessmentOpenedEventSerializer(_EnvelopeSerializer):
+    """`contract.reassessment_opened`: a reassessment round of a contract was opened."""
+
+    data = ReassessmentOpenedDataSerializer()
+
+
 class WebhookTestEventSerializer(_EnvelopeSerializer):
     """`webhook.test`: a ping sent by `POST /webhooks/{id}/test`."""
 
@@ -170,6 +192,7 @@ EVENT_SERIALIZERS = {
     events.CONTRACT_CREATED: ContractChangeEventSerializer,
     events.CONTRACT_UPDATED: ContractChangeEventSerializer,
     events.SLA_BREACH: SlaBreachEventSerializer,
+    events.CONTRACT_REASSESSMENT_OPENED: ReassessmentOpenedEventSerializer,
     events.WEBHOOK_TEST: WebhookTestEventSerializer,
 }
 
@@ -258,6 +281,17 @@ EXAMPLE_DATA = {
         "credit": "102.50",
         "currency": "EUR",
         "url": "/api/v1/contracts/31/sla-summary/",
+    },
+    events.CONTRACT_REASSESSMENT_OPENED: {
+        "round": 5,
+        "contract": 31,
+        "provider": 15,
+        "evaluation": 58,
+        "previous_evaluation": 42,
+        "due_date": "2027-03-01",
+        "scheduled": True,
+        "response_request": 19,
+        "url": "/api/v1/contracts/31/reassessments/5/",
     },
     events.WEBHOOK_TEST: {"webhook": 7, "message": "Test ping from Provider Scorecards."},
 }

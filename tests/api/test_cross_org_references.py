@@ -41,6 +41,7 @@ from tests.seeding import seed_organization
 QUANTITIES = {"employee_count", "score", "seed", "trials", "scale_max", "format_version"}
 QUANTITIES |= {"horizon_months", "term_months", "quantities", "notice_period_days"}
 QUANTITIES |= {"termination_breaches", "termination_window_months"}
+QUANTITIES |= {"interval_months", "days_before_renewal", "response_days"}
 # Related models every organization shares (checked: each still occurs).
 SHARED_CATALOGS = {"providers.Capability"}
 EVIDENCE = "EVD-01"

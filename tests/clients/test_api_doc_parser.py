@@ -40,6 +40,10 @@ PARSER_LIMITS = {
     ("contract-sla-terms", "source_sla"): None,  # the provider's SLA record it copies
     ("contracts", "sla_terms"): None,  # embedded; their flat collection is contract-sla-terms
     ("sla-measurements", "sla_term"): None,  # a contract-sla-terms item, named short
+    # A reassessment round's earlier round and its request, named for their role.
+    ("reassessment-rounds", "previous_evaluation"): None,
+    ("reassessment-rounds", "previous_candidate"): None,
+    ("reassessment-rounds", "response_request"): None,  # two-word collection
     # A provider's offerings of catalog capabilities (capability-offerings): the
     # catalog itself is `/capabilities/`, and the field has its name.
     ("providers", "capabilities"): ("embedded", "capabilities"),

@@ -1,10 +1,16 @@
 """Isolation seeder: a contract made by hand, with the SLA term copied from its
-provider's SLA record (its own provider, so deleting the seeded one stays possible)."""
+provider's SLA record (its own provider, so deleting the seeded one stays possible),
+tied to an award of its own, with a reassessment schedule and one
+round opened."""
 
 from datetime import date
 from decimal import Decimal
 
-from contracts import performance, services
+from contracts import performance, reassessments, schedules, services
+from contracts.models import Contract
+from evaluations.models import Evaluation
+from evaluations.services import scoring
+from tests.evaluations.builders import make_evaluation
 from tests.providers.factories import ProviderFactory, SlaTermFactory
 from tests.seeding import seeder
 
@@ -33,3 +39,29 @@ def seed_contracts(context):
     )
     context["contract_pk"] = contract.pk
     context["measurement_pk"] = measurement.pk
+    seed_reassessment(context, contract)
+
+
+def seed_reassessment(context, contract):
+    """The contract's award is an evaluation of its own (the seeded one stays free
+    for the award tests), decided for the contract's provider."""
+    seeded = Evaluation.objects.get(pk=context["evaluation_pk"])
+    award = make_evaluation(
+        context["organization"],
+        seeded.questionnaire_version,
+        lead=context["admin"],
+        providers=[contract.provider],
+        status="decided",
+    )
+    Contract.objects.filter(pk=contract.pk).update(
+        evaluation=award, candidate=award.candidates.get()
+    )
+    contract.refresh_from_db()
+    schedules.save_schedule(
+        contract, None, context["admin"].user, {"mode": "interval", "interval_months": 12}
+    )
+    # Opened today: a second "open now" today is the same 409 with or without a slash.
+    round_ = reassessments.open_now(contract, user=context["admin"].user)
+    # Both rounds scored, so the comparison has something to show.
+    scoring.score_evaluation(award.pk)
+    scoring.score_evaluation(round_.evaluation_id)

@@ -21,6 +21,7 @@ from contracts.api.serializers.contracts import (
     ContractSlaSerializer,
 )
 from contracts.api.serializers.performance import SlaSummarySerializer
+from contracts.api.views.schedules import ReassessmentScheduleActions
 from contracts.models import Contract, ContractEvent, ContractSla
 
 ADMINS = {Role.ADMIN}
@@ -45,7 +46,13 @@ ADMINS = {Role.ADMIN}
     ),
     destroy=extend_schema(summary="Delete a contract and its SLA terms (admins)"),
 )
-class ContractViewSet(ConditionalMixin, IdempotentCreateMixin, SyncMixin, TenantModelViewSet):
+class ContractViewSet(
+    ReassessmentScheduleActions,
+    ConditionalMixin,
+    IdempotentCreateMixin,
+    SyncMixin,
+    TenantModelViewSet,
+):
     """Contracts with providers: term, renewal, notice, committed price and SLA terms."""
 
     queryset = Contract.objects.all()
