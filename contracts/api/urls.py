@@ -2,6 +2,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework_nested.routers import NestedSimpleRouter
 
 from contracts.api.views import contracts as views
+from contracts.api.views import documents as views_documents
 from contracts.api.views import performance as views_performance
 
 router = SimpleRouter()
@@ -12,5 +13,6 @@ nested.register("sla-terms", views.ContractSlaViewSet, basename="contract-sla-te
 nested.register(
     "measurements", views_performance.SlaMeasurementViewSet, basename="contract-measurement"
 )
+nested.register("documents", views_documents.ContractDocumentViewSet, basename="contract-document")
 
 urlpatterns = [*router.urls, *nested.urls]

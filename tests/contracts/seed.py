@@ -1,11 +1,14 @@
 """Isolation seeder: a contract made by hand, with the SLA term copied from its
-provider's SLA record (its own provider, so deleting the seeded one stays possible)."""
+provider's SLA record (its own provider, so deleting the seeded one stays possible),
+a measured month and a signed contract document."""
 
 from datetime import date
 from decimal import Decimal
 
-from contracts import performance, services
-from tests.providers.factories import ProviderFactory, SlaTermFactory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from contracts import documents, performance, services
+from tests.providers.factories import PDF_BYTES, ProviderFactory, SlaTermFactory
 from tests.seeding import seeder
 
 
@@ -30,6 +33,13 @@ def seed_contracts(context):
     measurement = performance.save_measurement(
         contract.sla_terms.get(),
         {"period": date(2026, 2, 1), "measured_value": Decimal("45"), "breach_dates": []},
+    )
+    documents.create_document(
+        contract,
+        context["admin"].user,
+        kind="signed_contract",
+        title="Signed contract",
+        upload=SimpleUploadedFile("signed.pdf", PDF_BYTES, content_type="application/pdf"),
     )
     context["contract_pk"] = contract.pk
     context["measurement_pk"] = measurement.pk
