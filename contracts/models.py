@@ -238,3 +238,16 @@ class ContractEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} of contract {self.contract_ref} by {self.actor_label}"
+
+
+# Findings live in their own module (size); importing them here registers them with
+# the app, and code reads every model of the app from ``contracts.models``.
+from contracts.finding_models import (  # noqa: E402, F401
+    Finding,
+    FindingEvent,
+    FindingMessage,
+    FindingSource,
+    FindingStatus,
+    MessageAuthor,
+    Severity,
+)
