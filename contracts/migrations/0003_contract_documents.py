@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0002_sla_measurements_and_remedies'),
+        ('contracts', '0003_findings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
