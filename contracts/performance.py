@@ -54,7 +54,7 @@ def save_measurement(term: ContractSla, data: dict, instance=None) -> SlaMeasure
 def _misses_of(row: SlaMeasurement | None, term: ContractSla) -> int:
     if row is None:
         return 0
-    dates = list(_month(row).breach_dates)
+    dates = list(month_of(row).breach_dates)
     return sla_rules.misses(row.measured_value, term.target_value, term.unit, dates)
 
 
@@ -158,7 +158,7 @@ def import_measurements(contract: Contract, text: str) -> int:
     return len(rows)
 
 
-def _month(row: SlaMeasurement) -> sla_rules.Month:
+def month_of(row: SlaMeasurement) -> sla_rules.Month:
     dates = tuple(date.fromisoformat(day) for day in row.breach_dates)
     return sla_rules.Month(row.period, row.measured_value, dates)
 
@@ -173,7 +173,7 @@ def summary(contract: Contract) -> dict:
     result = []
     for term in terms:
         evaluated = sla_rules.evaluate(
-            [_month(row) for row in months.get(term.pk, [])],
+            [month_of(row) for row in months.get(term.pk, [])],
             term.target_value,
             term.unit,
             remedy_of(term),

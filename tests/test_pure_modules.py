@@ -20,6 +20,7 @@ PURE_MODULES = {
     "contracts.commitments",
     "contracts.dates",
     "contracts.measurement_csv",
+    "contracts.portfolio",
     "contracts.sla_rules",
     "needs.assessment",
     "needs.rules",

@@ -4,9 +4,11 @@ from rest_framework_nested.routers import NestedSimpleRouter
 from contracts.api.views import contracts as views
 from contracts.api.views import documents as views_documents
 from contracts.api.views import performance as views_performance
+from contracts.api.views import portfolio as views_portfolio
 
 router = SimpleRouter()
 router.register("contracts", views.ContractViewSet, basename="contract")
+router.register("portfolio", views_portfolio.PortfolioViewSet, basename="portfolio")
 
 nested = NestedSimpleRouter(router, "contracts", lookup="contract")
 nested.register("sla-terms", views.ContractSlaViewSet, basename="contract-sla-term")
