@@ -1,11 +1,15 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 from rest_framework_nested.routers import NestedSimpleRouter
 
 from contracts.api.views import contracts as views
+from contracts.api.views import findings as views_findings
 from contracts.api.views import performance as views_performance
+from contracts.api.views import respondent_findings
 
 router = SimpleRouter()
 router.register("contracts", views.ContractViewSet, basename="contract")
+router.register("findings", views_findings.FindingViewSet, basename="finding")
 
 nested = NestedSimpleRouter(router, "contracts", lookup="contract")
 nested.register("sla-terms", views.ContractSlaViewSet, basename="contract-sla-term")
@@ -13,4 +17,12 @@ nested.register(
     "measurements", views_performance.SlaMeasurementViewSet, basename="contract-measurement"
 )
 
-urlpatterns = [*router.urls, *nested.urls]
+urlpatterns = [
+    path(
+        "respondent/findings/",
+        respondent_findings.RespondentFindingsView.as_view(),
+        name="respondent-findings",
+    ),
+    *router.urls,
+    *nested.urls,
+]

@@ -4,7 +4,8 @@ provider's SLA record (its own provider, so deleting the seeded one stays possib
 from datetime import date
 from decimal import Decimal
 
-from contracts import performance, services
+from contracts import finding_thread, findings, performance, services
+from contracts.models import Contract
 from tests.providers.factories import ProviderFactory, SlaTermFactory
 from tests.seeding import seeder
 
@@ -33,3 +34,23 @@ def seed_contracts(context):
     )
     context["contract_pk"] = contract.pk
     context["measurement_pk"] = measurement.pk
+
+
+@seeder
+def seed_findings(context):
+    """A finding raised by hand on the seeded contract, owned by the admin, written
+    about to its provider (so its thread and trail have a row each)."""
+    contract = Contract.objects.get(pk=context["contract_pk"])
+    finding = findings.create_finding(
+        contract.organization,
+        context["admin"].user,
+        {
+            "provider": contract.provider,
+            "contract": contract,
+            "title": "Incident runbook missing",
+            "severity": "high",
+            "owner": context["admin"],
+        },
+    )
+    finding_thread.post_message(finding, context["admin"].user, "Please send the runbook.")
+    context["finding_pk"] = finding.pk
