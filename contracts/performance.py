@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
-from contracts import sla_rules
+from contracts import finding_sync, sla_rules
 from contracts.measurement_csv import CsvFormatError, parse
 from contracts.models import Contract, ContractSla, SlaMeasurement
 from integrations import events
@@ -92,7 +92,16 @@ def _save(term: ContractSla, data: dict, instance) -> SlaMeasurement:
             setattr(instance, name, value)
         instance.save()
     breach_events(term.contract, [(term, instance, before)])
+    finding_sync.sync_sla_terms(term.contract.organization_id, [term.pk])
     return instance
+
+
+@transaction.atomic
+def delete_measurement(measurement: SlaMeasurement) -> None:
+    """Remove a month; the finding its breach raised is marked cleared, not deleted."""
+    term = measurement.term
+    measurement.delete()
+    finding_sync.sync_sla_terms(term.contract.organization_id, [term.pk])
 
 
 def import_measurements(contract: Contract, text: str) -> int:
@@ -155,6 +164,7 @@ def import_measurements(contract: Contract, text: str) -> int:
         SlaMeasurement.objects.bulk_create(create)
         SlaMeasurement.objects.bulk_update(update, ["measured_value", "breach_dates", "notes"])
         breach_events(contract, changes)
+        finding_sync.sync_sla_terms(contract.organization_id, {term.pk for term, _, _ in changes})
     return len(rows)
 
 

@@ -39,6 +39,8 @@ WEBHOOK_TEST = "webhook.test"
 CONTRACT_CREATED = "contract.created"
 CONTRACT_UPDATED = "contract.updated"
 SLA_BREACH = "sla.breach"
+FINDING_CREATED = "finding.created"
+FINDING_UPDATED = "finding.updated"
 
 # Event types a webhook can subscribe to, with what they mean.
 EVENT_TYPES = {
@@ -53,6 +55,10 @@ EVENT_TYPES = {
     CONTRACT_UPDATED: "A contract's terms changed; `changed` names the fields.",
     SLA_BREACH: "A month of a contract's SLA term was recorded breached, or its count of "
     "misses changed.",
+    FINDING_CREATED: "A finding was raised: from a failed knockout, a red flag, a record "
+    "conflict, an SLA breach, or by hand (one event per finding).",
+    FINDING_UPDATED: "A finding changed (status, owner, due date, severity, its cause "
+    "cleared or back); `changed` names the fields.",
 }
 # Sent only by `POST /webhooks/{id}/test`, to that webhook.
 TEST_DESCRIPTION = "A test ping sent on request; it carries no domain data."
@@ -253,4 +259,21 @@ def sla_breach_data(contract, term, measurement, misses: int, credit) -> dict:
         "credit": None if credit is None else str(credit),
         "currency": contract.currency,
         "url": api_path(f"contracts/{contract.pk}/sla-summary/"),
+    }
+
+
+def finding_data(finding, changed=()) -> dict:
+    """A finding's event data; ``changed`` names the fields an update changed."""
+    return {
+        "finding": finding.pk,
+        "title": finding.title,
+        "source": finding.source,
+        "severity": finding.severity,
+        "status": finding.status,
+        "provider": finding.provider_id,
+        "contract": finding.contract_id,
+        "due_date": finding.due_date,
+        "cause_cleared": finding.cause_cleared_at is not None,
+        "changed": sorted(changed),
+        "url": api_path(f"findings/{finding.pk}/"),
     }

@@ -26,6 +26,10 @@ class Kind(models.TextChoices):
     RESPONSE_OVERDUE = "response_overdue", "A vendor response is overdue"
     RESPONSE_RETURNED = "response_returned", "A buyer returns answers with clarification questions"
     RESPONSE_MESSAGE = "response_message", "A buyer writes in a vendor response's thread"
+    FINDING_DUE = "finding_due", "A finding you own is due soon"
+    FINDING_OVERDUE = "finding_overdue", "A finding you own is overdue"
+    FINDING_MESSAGE = "finding_message", "A buyer writes to a provider about a finding"
+    FINDING_REPLY = "finding_reply", "A provider replies about a finding"
 
 
 # Sent whatever the preferences say: without them nobody can join or sign in.
@@ -39,6 +43,7 @@ TRANSACTIONAL_KINDS = frozenset(
         Kind.RESPONSE_OVERDUE,
         Kind.RESPONSE_RETURNED,
         Kind.RESPONSE_MESSAGE,
+        Kind.FINDING_MESSAGE,
     }
 )
 

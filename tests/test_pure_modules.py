@@ -19,6 +19,7 @@ PURE_MODULES = {
     "config.text",
     "contracts.commitments",
     "contracts.dates",
+    "contracts.finding_rules",
     "contracts.measurement_csv",
     "contracts.portfolio",
     "contracts.sla_rules",

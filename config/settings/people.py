@@ -63,6 +63,8 @@ NOTIFICATION_BACKOFF_BASE_SECONDS = env.int("NOTIFICATION_BACKOFF_BASE_SECONDS",
 # Ratings reminders (docs/notifications.md): due-soon this many days ahead, overdue
 # once past; more items than the threshold for one member in a run become a digest.
 RATINGS_REMINDER_DAYS = env.int("RATINGS_REMINDER_DAYS", default=3)
+# A finding's owner is reminded once its due date is at most this many days away.
+FINDING_REMINDER_DAYS = env.int("FINDING_REMINDER_DAYS", default=7)
 REMINDER_DIGEST_THRESHOLD = env.int("REMINDER_DIGEST_THRESHOLD", default=3)
 # Beat sends them once a day at this hour (UTC), before most working days start.
 REMINDERS_HOUR_UTC = env.int("REMINDERS_HOUR_UTC", default=7)

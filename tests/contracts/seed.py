@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from contracts import documents, performance, services
+from contracts import documents, finding_thread, findings, performance, services
+from contracts.models import Contract
 from tests.providers.factories import PDF_BYTES, ProviderFactory, SlaTermFactory
 from tests.seeding import seeder
 
@@ -43,3 +44,23 @@ def seed_contracts(context):
     )
     context["contract_pk"] = contract.pk
     context["measurement_pk"] = measurement.pk
+
+
+@seeder
+def seed_findings(context):
+    """A finding raised by hand on the seeded contract, owned by the admin, written
+    about to its provider (so its thread and trail have a row each)."""
+    contract = Contract.objects.get(pk=context["contract_pk"])
+    finding = findings.create_finding(
+        contract.organization,
+        context["admin"].user,
+        {
+            "provider": contract.provider,
+            "contract": contract,
+            "title": "Incident runbook missing",
+            "severity": "high",
+            "owner": context["admin"],
+        },
+    )
+    finding_thread.post_message(finding, context["admin"].user, "Please send the runbook.")
+    context["finding_pk"] = finding.pk
