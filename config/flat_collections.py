@@ -17,6 +17,7 @@ from rest_framework import mixins, viewsets
 from accounts.tenancy import TenantViewSetMixin, tenant_lookup
 from config.filters import IdFilter
 from contracts.api.views import contracts as contract_views
+from contracts.api.views import documents as contract_document_views
 from contracts.api.views import performance as contract_performance_views
 from contracts.api.views import reassessments as contract_reassessment_views
 from evaluations.api import views_inputs, views_sourcing
@@ -191,5 +192,13 @@ FLAT_COLLECTIONS = [
         parent="contract",
         lookup="contract_id",
         bases=(contract_reassessment_views.RoundStateQueryset,),
+    ),
+    flat_collection(
+        "contract-documents",
+        contract_document_views.ContractDocumentViewSet,
+        parent="contract",
+        lookup="contract_id",
+        # `contract_documents_*` are the nested route's operations already.
+        operation_id_prefix="contracts_documents",
     ),
 ]

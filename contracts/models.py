@@ -1,4 +1,7 @@
-"""Contracts made with providers, their SLA terms, and the trail of their changes."""
+"""Contracts made with providers, their SLA terms, documents, and the trail of their
+changes."""
+
+import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,6 +10,7 @@ from django.db.models import Q
 
 from contracts.dates import MAX_NOTICE_DAYS, MAX_TERM_MONTHS
 from providers.models import SlaCommitment
+from providers.uploads import extension_of
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -164,6 +168,48 @@ class SlaMeasurement(models.Model):
         return f"{self.term} in {self.period:%Y-%m}: {self.measured_value}"
 
 
+class ContractDocumentKind(models.TextChoices):
+    SIGNED_CONTRACT = "signed_contract", "Signed contract"
+    STATEMENT_OF_WORK = "statement_of_work", "Statement of work"
+    DATA_PROCESSING_AGREEMENT = "data_processing_agreement", "Data processing agreement"
+    SLA_SCHEDULE = "sla_schedule", "SLA schedule"
+    AMENDMENT = "amendment", "Amendment"
+    OTHER = "other", "Other document"
+
+
+def contract_document_path(instance, filename: str) -> str:
+    """A random storage name: nothing about the contract or the original name leaks."""
+    return f"contract-documents/{secrets.token_hex(16)}{extension_of(filename)}"
+
+
+class ContractDocument(models.Model):
+    """A document of a contract (the signed contract, a SOW, a DPA...). Checked and
+    stored like a provider's evidence; the file is removed once its row's deletion
+    commits."""
+
+    tenant_path = "contract__organization"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=32, choices=ContractDocumentKind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(max_length=300, upload_to=contract_document_path)
+    original_filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
 class ContractEvent(models.Model):
     """One change of a contract or its SLA terms: who, when, from which value to which.
 
@@ -292,3 +338,16 @@ class ReassessmentRound(models.Model):
 
     def __str__(self):
         return f"reassessment of {self.contract} due {self.due_date}"
+
+
+# Findings live in their own module (size); importing them here registers them with
+# the app, and code reads every model of the app from ``contracts.models``.
+from contracts.finding_models import (  # noqa: E402, F401
+    Finding,
+    FindingEvent,
+    FindingMessage,
+    FindingSource,
+    FindingStatus,
+    MessageAuthor,
+    Severity,
+)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
-from contracts import sla_rules
+from contracts import finding_sync, sla_rules
 from contracts.measurement_csv import CsvFormatError, parse
 from contracts.models import Contract, ContractSla, SlaMeasurement
 from integrations import events
@@ -54,7 +54,7 @@ def save_measurement(term: ContractSla, data: dict, instance=None) -> SlaMeasure
 def _misses_of(row: SlaMeasurement | None, term: ContractSla) -> int:
     if row is None:
         return 0
-    dates = list(_month(row).breach_dates)
+    dates = list(month_of(row).breach_dates)
     return sla_rules.misses(row.measured_value, term.target_value, term.unit, dates)
 
 
@@ -92,7 +92,16 @@ def _save(term: ContractSla, data: dict, instance) -> SlaMeasurement:
             setattr(instance, name, value)
         instance.save()
     breach_events(term.contract, [(term, instance, before)])
+    finding_sync.sync_sla_terms(term.contract.organization_id, [term.pk])
     return instance
+
+
+@transaction.atomic
+def delete_measurement(measurement: SlaMeasurement) -> None:
+    """Remove a month; the finding its breach raised is marked cleared, not deleted."""
+    term = measurement.term
+    measurement.delete()
+    finding_sync.sync_sla_terms(term.contract.organization_id, [term.pk])
 
 
 def import_measurements(contract: Contract, text: str) -> int:
@@ -155,10 +164,11 @@ def import_measurements(contract: Contract, text: str) -> int:
         SlaMeasurement.objects.bulk_create(create)
         SlaMeasurement.objects.bulk_update(update, ["measured_value", "breach_dates", "notes"])
         breach_events(contract, changes)
+        finding_sync.sync_sla_terms(contract.organization_id, {term.pk for term, _, _ in changes})
     return len(rows)
 
 
-def _month(row: SlaMeasurement) -> sla_rules.Month:
+def month_of(row: SlaMeasurement) -> sla_rules.Month:
     dates = tuple(date.fromisoformat(day) for day in row.breach_dates)
     return sla_rules.Month(row.period, row.measured_value, dates)
 
@@ -173,7 +183,7 @@ def summary(contract: Contract) -> dict:
     result = []
     for term in terms:
         evaluated = sla_rules.evaluate(
-            [_month(row) for row in months.get(term.pk, [])],
+            [month_of(row) for row in months.get(term.pk, [])],
             term.target_value,
             term.unit,
             remedy_of(term),

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from contracts import dates
+from contracts import dates, finding_sync
 from contracts.audit import Change, field_changes, record
 from contracts.models import Contract, ContractSla
 from integrations import events
@@ -76,6 +76,8 @@ def save_new(contracts: list[Contract], user) -> list[Contract]:
         _set_dates(contract)
         contract.save()
     copy_provider_slas(contracts)
+    # The candidates now under contract get their scorecard findings.
+    finding_sync.sync_contracts(contracts)
     events.emit_many(
         contracts[0].organization_id,
         events.CONTRACT_CREATED,
@@ -168,6 +170,8 @@ def update_sla_term(term: ContractSla, user, data: dict) -> ContractSla:
             ],
         )
         touch(term.contract_id)
+        # Another target or remedy makes other months breached.
+        finding_sync.sync_sla_terms(term.contract.organization_id, [term.pk])
     return term
 
 

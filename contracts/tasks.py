@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from contracts import reassessments, reminders
+from contracts import finding_reminders, reassessments, reminders
 
 
 @shared_task(name="contracts.tasks.open_due_reassessments")
@@ -15,3 +15,9 @@ def open_due_reassessments():
 def send_contract_reminders():
     """Notice, renewal and reassessment reminders to admins. Safe to run twice."""
     return reminders.send_contract_reminders()
+
+
+@shared_task(name="contracts.tasks.send_finding_reminders")
+def send_finding_reminders():
+    """Findings due soon and overdue, to their owners. Safe to run twice."""
+    return finding_reminders.send_finding_reminders()

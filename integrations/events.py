@@ -40,6 +40,8 @@ CONTRACT_CREATED = "contract.created"
 CONTRACT_UPDATED = "contract.updated"
 SLA_BREACH = "sla.breach"
 CONTRACT_REASSESSMENT_OPENED = "contract.reassessment_opened"
+FINDING_CREATED = "finding.created"
+FINDING_UPDATED = "finding.updated"
 
 # Event types a webhook can subscribe to, with what they mean.
 EVENT_TYPES = {
@@ -56,6 +58,10 @@ EVENT_TYPES = {
     "misses changed.",
     CONTRACT_REASSESSMENT_OPENED: "A reassessment round of a contract was opened (by the "
     "schedule or by hand): a new evaluation of its provider.",
+    FINDING_CREATED: "A finding was raised: from a failed knockout, a red flag, a record "
+    "conflict, an SLA breach, or by hand (one event per finding).",
+    FINDING_UPDATED: "A finding changed (status, owner, due date, severity, its cause "
+    "cleared or back); `changed` names the fields.",
 }
 # Sent only by `POST /webhooks/{id}/test`, to that webhook.
 TEST_DESCRIPTION = "A test ping sent on request; it carries no domain data."
@@ -271,4 +277,21 @@ def reassessment_data(round_) -> dict:
         "scheduled": round_.scheduled,
         "response_request": round_.response_request_id,
         "url": api_path(f"contracts/{contract.pk}/reassessments/{round_.pk}/"),
+    }
+
+
+def finding_data(finding, changed=()) -> dict:
+    """A finding's event data; ``changed`` names the fields an update changed."""
+    return {
+        "finding": finding.pk,
+        "title": finding.title,
+        "source": finding.source,
+        "severity": finding.severity,
+        "status": finding.status,
+        "provider": finding.provider_id,
+        "contract": finding.contract_id,
+        "due_date": finding.due_date,
+        "cause_cleared": finding.cause_cleared_at is not None,
+        "changed": sorted(changed),
+        "url": api_path(f"findings/{finding.pk}/"),
     }

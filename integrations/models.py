@@ -134,6 +134,7 @@ class SyncResource(models.TextChoices):
     SCORECARDS = "scorecards", "Scorecards"
     REPORTS = "reports", "Reports"
     CONTRACTS = "contracts", "Contracts"
+    FINDINGS = "findings", "Findings"
 
 
 class Tombstone(models.Model):

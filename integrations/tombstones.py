@@ -1,7 +1,8 @@
 """Tombstones: deletions of synced resources, for the `deleted` feed.
 
 ``post_delete`` receivers (connected in ``IntegrationsConfig.ready``) record one
-row per deleted provider, evaluation, scorecard, report and contract, whatever deleted it
+row per deleted provider, evaluation, scorecard, report, contract and finding, whatever
+deleted it
 (API, admin, a cascade), inside the deleting transaction. Deleting a whole
 organization records nothing: nobody is left to sync it.
 """
@@ -18,6 +19,7 @@ TRACKED = {
     "evaluations.Scorecard": SyncResource.SCORECARDS,
     "evaluations.Report": SyncResource.REPORTS,
     "contracts.Contract": SyncResource.CONTRACTS,
+    "contracts.Finding": SyncResource.FINDINGS,
 }
 
 

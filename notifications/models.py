@@ -31,6 +31,10 @@ class Kind(models.TextChoices):
     CONTRACT_RENEWAL_DUE = "contract_renewal_due", "A contract renews soon"
     REASSESSMENT_DUE = "reassessment_due", "A contract's reassessment is due soon"
     CONTRACT_DIGEST = "contract_digest", "Daily digest of contract reminders"
+    FINDING_DUE = "finding_due", "A finding you own is due soon"
+    FINDING_OVERDUE = "finding_overdue", "A finding you own is overdue"
+    FINDING_MESSAGE = "finding_message", "A buyer writes to a provider about a finding"
+    FINDING_REPLY = "finding_reply", "A provider replies about a finding"
 
 
 # Sent whatever the preferences say: without them nobody can join or sign in.
@@ -44,6 +48,7 @@ TRANSACTIONAL_KINDS = frozenset(
         Kind.RESPONSE_OVERDUE,
         Kind.RESPONSE_RETURNED,
         Kind.RESPONSE_MESSAGE,
+        Kind.FINDING_MESSAGE,
     }
 )
 

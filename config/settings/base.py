@@ -337,6 +337,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contracts.tasks.send_contract_reminders",
         "schedule": crontab(minute=45, hour=REMINDERS_HOUR_UTC),
     },
+    # Idempotent too: one email per finding, kind and due date, ever.
+    "contracts-send-finding-reminders": {
+        "task": "contracts.tasks.send_finding_reminders",
+        "schedule": crontab(minute=50, hour=REMINDERS_HOUR_UTC),
+    },
 }
 # Sync pages only show rows this old, so a slow transaction cannot commit a row
 # behind a cursor that has already passed it; tombstones are kept this long.

@@ -63,6 +63,8 @@ NOTIFICATION_BACKOFF_BASE_SECONDS = env.int("NOTIFICATION_BACKOFF_BASE_SECONDS",
 # Ratings reminders (docs/notifications.md): due-soon this many days ahead, overdue
 # once past; more items than the threshold for one member in a run become a digest.
 RATINGS_REMINDER_DAYS = env.int("RATINGS_REMINDER_DAYS", default=3)
+# A finding's owner is reminded once its due date is at most this many days away.
+FINDING_REMINDER_DAYS = env.int("FINDING_REMINDER_DAYS", default=7)
 REMINDER_DIGEST_THRESHOLD = env.int("REMINDER_DIGEST_THRESHOLD", default=3)
 # Contract reminders (docs/contracts.md, "Reminders"): how many days ahead each is sent.
 CONTRACT_NOTICE_REMINDER_DAYS = env.int("CONTRACT_NOTICE_REMINDER_DAYS", default=30)

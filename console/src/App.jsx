@@ -8,6 +8,7 @@ import { ApiContext } from './workflow/client.jsx';
 import { Comparison } from './workflow/Comparison.jsx';
 import { Dashboard } from './workflow/Dashboard.jsx';
 import { JobProgress } from './workflow/JobProgress.jsx';
+import { Portfolio } from './workflow/Portfolio.jsx';
 import { RatingSheet } from './workflow/RatingSheet.jsx';
 
 // System fonts: the console loads nothing from other sites.
@@ -58,6 +59,7 @@ export function App({ settings }) {
         <Route path="/evaluations/:id/rate" element={<RatingSheet />} />
         <Route path="/evaluations/:id/compare" element={<Comparison />} />
         <Route path="/jobs/:id/progress" element={<JobProgress />} />
+        <Route path="/portfolio" element={<Portfolio />} />
       </CustomRoutes>
     </OpenApiAdmin>
     </ApiContext.Provider>

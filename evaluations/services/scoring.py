@@ -43,6 +43,7 @@ from evaluations.services.packs import pack_version_ids
 from evaluations.services.ranks import write_ranks
 from evaluations.services.scorecard_writes import insert_scorecards
 from evaluations.services.scoring_spec import questionnaire_and_codes
+from evaluations.signals import scoring_persisted
 from integrations import events
 from jobs import services as jobs
 from jobs.kinds import JobKind
@@ -242,6 +243,7 @@ def score_evaluation(evaluation_id: int) -> dict:
     )
     unchanged = scoring_state.unchanged_scorecards(evaluation)
     if unchanged is not None:
+        scoring_persisted.send(sender=Evaluation, evaluation=evaluation)
         return {"evaluation": evaluation.pk, "created": [], "unchanged": unchanged}
     revision = scoring_state.revision_read(evaluation)
     inputs = load_inputs(evaluation)
@@ -290,6 +292,7 @@ def score_evaluation(evaluation_id: int) -> dict:
         events.scorecard_completed_data(created),
     )
     scoring_state.record_scored(evaluation, revision)
+    scoring_persisted.send(sender=Evaluation, evaluation=evaluation)
     return {
         "evaluation": evaluation.pk,
         "created": [card.pk for card in created],

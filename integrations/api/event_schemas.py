@@ -121,6 +121,28 @@ class ReassessmentOpenedDataSerializer(StrictSerializer):
     url = serializers.CharField(help_text="API path of the round.")
 
 
+class FindingDataSerializer(StrictSerializer):
+    finding = serializers.IntegerField()
+    title = serializers.CharField()
+    source = serializers.CharField(
+        help_text="`knockout`, `red_flag`, `record_conflict`, `sla_breach` or `manual`."
+    )
+    severity = serializers.CharField(help_text="`low`, `medium`, `high` or `critical`.")
+    status = serializers.CharField(
+        help_text="`open`, `in_remediation`, `resolved` or `accepted_risk`."
+    )
+    provider = serializers.IntegerField()
+    contract = serializers.IntegerField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    cause_cleared = serializers.BooleanField(
+        help_text="The cause that raised it is gone (the finding stays)."
+    )
+    changed = serializers.ListField(
+        child=serializers.CharField(), help_text="Fields an update changed; empty on creation."
+    )
+    url = serializers.CharField(help_text="API path of the finding.")
+
+
 class _EnvelopeSerializer(StrictSerializer):
     type = serializers.CharField(help_text="The event type; selects the shape of `data`.")
     version = serializers.IntegerField(
@@ -178,6 +200,13 @@ class ReassessmentOpenedEventSerializer(_EnvelopeSerializer):
     data = ReassessmentOpenedDataSerializer()
 
 
+class FindingChangeEventSerializer(_EnvelopeSerializer):
+    """`finding.created` (a finding was raised) and `finding.updated` (it changed):
+    one shape for both, as the contracts' events."""
+
+    data = FindingDataSerializer()
+
+
 class WebhookTestEventSerializer(_EnvelopeSerializer):
     """`webhook.test`: a ping sent by `POST /webhooks/{id}/test`."""
 
@@ -193,6 +222,8 @@ EVENT_SERIALIZERS = {
     events.CONTRACT_UPDATED: ContractChangeEventSerializer,
     events.SLA_BREACH: SlaBreachEventSerializer,
     events.CONTRACT_REASSESSMENT_OPENED: ReassessmentOpenedEventSerializer,
+    events.FINDING_CREATED: FindingChangeEventSerializer,
+    events.FINDING_UPDATED: FindingChangeEventSerializer,
     events.WEBHOOK_TEST: WebhookTestEventSerializer,
 }
 
@@ -292,6 +323,32 @@ EXAMPLE_DATA = {
         "scheduled": True,
         "response_request": 19,
         "url": "/api/v1/contracts/31/reassessments/5/",
+    },
+    events.FINDING_CREATED: {
+        "finding": 58,
+        "title": "Failed knockout SOC-02: Do you hold a current SOC 2 Type II report?",
+        "source": "knockout",
+        "severity": "critical",
+        "status": "open",
+        "provider": 15,
+        "contract": 31,
+        "due_date": "2026-03-15",
+        "cause_cleared": False,
+        "changed": [],
+        "url": "/api/v1/findings/58/",
+    },
+    events.FINDING_UPDATED: {
+        "finding": 58,
+        "title": "Failed knockout SOC-02: Do you hold a current SOC 2 Type II report?",
+        "source": "knockout",
+        "severity": "critical",
+        "status": "in_remediation",
+        "provider": 15,
+        "contract": 31,
+        "due_date": "2026-03-15",
+        "cause_cleared": False,
+        "changed": ["owner", "status"],
+        "url": "/api/v1/findings/58/",
     },
     events.WEBHOOK_TEST: {"webhook": 7, "message": "Test ping from Provider Scorecards."},
 }

@@ -25,9 +25,10 @@ def _api_error(rejection: UploadRejected) -> APIException:
     return _EXCEPTIONS[rejection.status](detail)
 
 
-def create_document(provider: Provider, *, kind: str, title: str, upload, uploaded_by=None):
-    """Check ``upload`` (size, type by content, extension agreement), store it and
-    record it. Raises 400 (empty), 413 (too large) or 415 (type) API errors."""
+def inspect_or_refuse(upload):
+    """Check ``upload`` (size, type by content, extension agreement) and describe it
+    (``providers.uploads.InspectedFile``). Raises 400 (empty), 413 (too large) or 415
+    (type) API errors, naming the field ``file``."""
     if upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
         raise _api_error(
             UploadRejected(
@@ -37,9 +38,14 @@ def create_document(provider: Provider, *, kind: str, title: str, upload, upload
             )
         )
     try:
-        inspected = inspect_upload(upload, upload.name or "", max_bytes=settings.MAX_UPLOAD_BYTES)
+        return inspect_upload(upload, upload.name or "", max_bytes=settings.MAX_UPLOAD_BYTES)
     except UploadRejected as rejection:
         raise _api_error(rejection) from None
+
+
+def create_document(provider: Provider, *, kind: str, title: str, upload, uploaded_by=None):
+    """Check ``upload`` (``inspect_or_refuse``), store it and record it."""
+    inspected = inspect_or_refuse(upload)
 
     document = Document(
         provider=provider,

@@ -12,7 +12,8 @@ Dedupe keys make a retried buyer action mail nobody twice:
 - a return is keyed by the contact, the submission it reviews and what was returned
   (questions and clarification questions), so a retried review is the same key and
   returning other questions later is a new one;
-- a message is keyed by the contact and a window of
+- a message (in a question's thread, or about a finding) is keyed by the contact
+  and a window of
   ``RESPONSE_MESSAGE_EMAIL_WINDOW_SECONDS``: the first message of a window is
   emailed, later ones of the same window are not (the email says until when), so a
   burst of messages is one email and the page shows every thread.
@@ -74,6 +75,22 @@ def message_posted(request: ResponseRequest, *, code: str, text: str, message: s
         key=str(index),
         context={
             "question": {"code": code, "text": text, "message": message},
+            "quiet_until": datetime.fromtimestamp((index + 1) * window, tz=UTC),
+        },
+    )
+
+
+def finding_message_posted(request: ResponseRequest, *, title: str, message: str) -> None:
+    """Mail the contacts of the provider's response request the buyer's message about a
+    finding, windowed as the question threads' messages are."""
+    window = settings.RESPONSE_MESSAGE_EMAIL_WINDOW_SECONDS
+    index = int(timezone.now().timestamp()) // window
+    _mail_contacts(
+        request,
+        kind=Kind.FINDING_MESSAGE,
+        key=str(index),
+        context={
+            "finding": {"title": title, "message": message},
             "quiet_until": datetime.fromtimestamp((index + 1) * window, tz=UTC),
         },
     )

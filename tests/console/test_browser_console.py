@@ -2,7 +2,7 @@
 way a person uses it: sign in on the login page, create a provider through the
 generated form (an enum, a multi-value field, a field error from the API), then
 the workflow pages: declare and rate on the blind rating sheet, score and compare,
-build a report and download it.
+build a report and download it, and find the contracted provider in the portfolio.
 
 With ``CONSOLE_SCREENSHOTS=<folder>`` the main pages are saved there as PNG
 (docs/console/ holds the ones docs/console.md shows).
@@ -10,6 +10,7 @@ With ``CONSOLE_SCREENSHOTS=<folder>`` the main pages are saved there as PNG
 
 import os
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -20,8 +21,10 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts.services import bootstrap_organization
+from contracts import performance, services
+from contracts.models import Finding
 from evaluations.models import RatingSheet, Scorecard
-from providers.models import Provider
+from providers.models import Provider, SlaTerm
 from tests.browser import WAIT_SECONDS
 from tests.evaluations.builders import assign, make_evaluation, make_version
 
@@ -187,3 +190,53 @@ def test_a_lead_works_through_the_console(live_server, desktop_browser, settings
     status, content_type, body = download
     assert status == 200 and content_type.startswith("text/html")
     assert "Harbor Shield" in body and "Northwind Secure" in body
+
+    # The portfolio: the contracted provider with its notice deadline passed, its
+    # breached SLA and its open finding, linking to the contract.
+    SlaTerm.objects.create(
+        provider=providers[0],
+        metric="incident_response_time",
+        target_value=30,
+        unit="minutes",
+        remedy_type="service_credit",
+        remedy_details="5% of the monthly fee per miss.",
+    )
+    contract = services.create_contract(
+        organization,
+        lead.user,
+        {
+            "provider": providers[0],
+            "title": "Managed detection",
+            "currency": "EUR",
+            "monthly_fee": Decimal("1025.00"),
+            "start_date": date.today() - timedelta(days=300),
+            "term_months": 12,
+            "notice_period_days": 90,
+        },
+    )
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    performance.save_measurement(
+        contract.sla_terms.get(), {"period": last_month, "measured_value": Decimal("45")}
+    )
+    Finding.objects.create(
+        organization=organization,
+        provider=providers[0],
+        contract=contract,
+        source="manual",
+        title="No tested restore",
+        severity="high",
+    )
+    driver.get(f"{live_server.url}/console/")
+    wait_for(driver, "a.portfolio-link").click()
+    wait_for_text(driver, "table.portfolio tbody", "Harbor Shield")
+    [row] = driver.find_elements(By.CSS_SELECTOR, "table.portfolio tr.provider")
+    assert "notice-passed" in row.get_attribute("class").split()
+    assert "passed" in row.find_element(By.CSS_SELECTOR, "td.notice").text
+    assert row.find_element(By.CSS_SELECTOR, "td.sla").text == "breached"
+    # The hand-made finding (the breach raises one of its own).
+    assert "1 high" in row.find_element(By.CSS_SELECTOR, "td.findings").text
+    screenshot(driver, "portfolio")
+    row.find_element(By.LINK_TEXT, "Managed detection").click()
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda d: d.current_url.endswith(f"/console/contracts/{contract.pk}/show")
+    )

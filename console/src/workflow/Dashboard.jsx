@@ -1,4 +1,5 @@
-// The console's home: each evaluation with its workflow pages, and the latest jobs.
+// The console's home: each evaluation with its workflow pages, the portfolio of
+// providers under contract, and the latest jobs.
 import { Title } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { Problem, useLoad } from './client.jsx';
@@ -17,6 +18,9 @@ export function Dashboard() {
     <div style={{ padding: 16 }}>
       <Title title="Scorecards console" />
       <Problem error={error} />
+      <p>
+        <Link to="/portfolio" className="portfolio-link">Portfolio: providers under contract</Link>
+      </p>
       <h2>Evaluations</h2>
       {data && !data.evaluations.length && <p>No evaluations yet.</p>}
       <ul className="evaluations">

@@ -77,6 +77,9 @@ class SlaMeasurementViewSet(
         term = data.pop("term", serializer.instance.term)
         serializer.instance = performance.save_measurement(term, data, serializer.instance)
 
+    def perform_destroy(self, instance):
+        performance.delete_measurement(instance)
+
     @extend_schema(
         summary="Import SLA measurements from a CSV (admins)",
         description="A `text/csv` body (UTF-8, a header row), or the same text as JSON "

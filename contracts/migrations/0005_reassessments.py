@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0002_sla_measurements_and_remedies'),
+        ('contracts', '0004_contract_documents'),
         ('evaluations', '0017_scoring_state'),
         ('responses', '0003_answer_prefill'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
