@@ -15,6 +15,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
+from config.schema_admin import PROFILE
+
 
 def _renderer(base, media_type: str):
     return type(
@@ -60,3 +62,11 @@ class SchemaNegotiation(DefaultContentNegotiation):
 class SchemaView(SpectacularAPIView):
     renderer_classes = SCHEMA_RENDERERS
     content_negotiation_class = SchemaNegotiation
+
+
+class AdminSchemaView(SchemaView):
+    """The schema as API Platform Admin reads it (config/schema_admin.py)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        request.schema_profile = PROFILE

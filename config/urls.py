@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from config import exceptions, health
 from config.middleware import API_NOT_FOUND
 from config.root import api_root
-from config.schema_views import SchemaView
+from config.schema_views import AdminSchemaView, SchemaView
 
 urlpatterns = [
     path("", api_root, name="root"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("console.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/schema/admin/", AdminSchemaView.as_view(), name="schema-admin"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api-auth/", include("rest_framework.urls")),

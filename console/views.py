@@ -16,7 +16,7 @@ def console(request, route=""):
         {
             "basename": reverse("console"),
             "entrypoint": reverse("api-root"),
-            "doc_entrypoint": reverse("schema"),
+            "doc_entrypoint": reverse("schema-admin"),
             "login_url": f"{reverse('login')}?next={reverse('console')}",
             "logout_url": reverse("logout"),
         },

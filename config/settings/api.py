@@ -45,6 +45,8 @@ SPECTACULAR_SETTINGS = {
         # After the enum hook, which creates the components it points at.
         "config.schema_hooks.visible_enums",
         "config.schema_hooks.servers",
+        # Last: rewrites what the others made, for /api/schema/admin/ only.
+        "config.schema_admin.for_api_platform_admin",
     ],
 }
 

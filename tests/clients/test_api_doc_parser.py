@@ -1,11 +1,14 @@
 """API Platform's api-doc-parser (what API Platform Admin builds its screens from) reads
-every resource of the served schema with its fields, enums and references.
+every resource of the schema served for it (``/api/schema/admin/``, as served, nothing
+rewritten) with its operations, fields, enums and references.
 
 What it should find is derived from our side: the resources from the URL routes, the
-fields and enums from the schema's components (enums as the named components the
-properties reference, which is what generic tools used to miss), and the references
-from the serializers (a related field or a nested model serializer, and the model it
-points at). The parser runs in node against a live server, as an admin would use it.
+operations from the main schema's methods, the fields and enums from its components
+(enums as the named components the properties reference, multi-value fields with the
+enum of their items), which fields a create form requires from the create request's
+component, and the references from the serializers (a related field or a nested model
+serializer, and the model it points at). The parser runs in node against a live
+server, as an admin would use it.
 """
 
 import json
@@ -125,9 +128,11 @@ def _component(schema, node):
 
 def _enum_of(schema, prop):
     """The values a property takes from the enum components it references (or its own
-    inline `enum` when it references none), None when it is not an enum. The values of
-    a list's items are not the list's: the parser has no enum for lists (the schema
-    has them on `items`)."""
+    inline `enum` when it references none), None when it is not an enum; a list's, the
+    values of its items (a multi-select)."""
+    if prop.get("type") == "array":
+        values = _enum_of(schema, prop["items"])
+        return None if values is None else [value for value in values if value is not None]
     parts = [prop] if "$ref" in prop else prop.get("allOf") or prop.get("oneOf")
     if not parts:
         return prop.get("enum")
@@ -137,9 +142,42 @@ def _enum_of(schema, prop):
     return [value for target in targets for value in target["enum"]]
 
 
+def _create_required(schema, collection) -> list[str]:
+    """What a create request must send (nothing where the collection takes no POST)."""
+    create = schema["paths"].get(f"/api/v1/{collection}/", {}).get("post")
+    if create is None:
+        return []
+    body = create["requestBody"]["content"]["application/json"]["schema"]
+    return _component(schema, body).get("required", [])
+
+
+def _operations(schema, collection, item_path) -> set[str]:
+    """The screens the parser should offer, from the methods of the two routes."""
+    item = schema["paths"][item_path]
+    listed = schema["paths"].get(f"/api/v1/{collection}/", {})
+    methods = {
+        "show": "get" in item,
+        "edit": "patch" in item,
+        "delete": "delete" in item,
+        "list": "get" in listed,
+        "create": "post" in listed,
+    }
+    return {operation for operation, offered in methods.items() if offered}
+
+
+def _object_refs(schema, properties) -> set[str]:
+    """The properties that are a nested object behind an `allOf` reference."""
+    return {
+        name
+        for name, prop in properties.items()
+        if len(prop.get("allOf", [])) == 1 and "properties" in _component(schema, prop["allOf"][0])
+    }
+
+
 @pytest.fixture(scope="module")
 def expected():
-    """Collection -> its fields (name -> required), enums and references."""
+    """Collection -> its fields (name -> required by a create form), enums, references,
+    operations and nested objects."""
     _, schema = _generated()
     views = list(_item_views())
     models = {_model_of(serializer): collection for collection, _, serializer in views}
@@ -148,8 +186,11 @@ def expected():
         body = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
         component = _component(schema, body["schema"])
         properties = component["properties"]
+        required = _create_required(schema, collection)
         resources[collection] = {
-            "fields": {name: name in component.get("required", []) for name in properties},
+            "fields": {name: name in required for name in properties},
+            "operations": _operations(schema, collection, path),
+            "objects": _object_refs(schema, properties),
             "enums": {
                 name: values
                 for name, prop in properties.items()
@@ -162,9 +203,12 @@ def expected():
 
 @pytest.fixture(scope="module")
 def parsed(node_tools, live_server):
-    output = run_node(node_tools, "parse-schema.mjs", f"{live_server.url}/api/schema/")
+    output = run_node(node_tools, "parse-schema.mjs", f"{live_server.url}/api/schema/admin/")
     result = json.loads(output)
     assert result["status"] == 200
+    for resource in result["resources"]:
+        # Where a generic admin sends its requests: the API base and the collection.
+        assert resource["url"] == f"{live_server.url}/api/v1/{resource['name']}"
     return {resource["name"]: resource for resource in result["resources"]}
 
 
@@ -184,17 +228,39 @@ def test_the_expected_resources_are_every_collection_of_the_routes(expected):
 
 
 def test_every_resource_is_found_with_its_fields(parsed, expected):
+    """Every field, required where a create must send it (not where an answer always
+    carries it, which would make every form field mandatory)."""
     assert set(parsed) == set(expected)
     for name, resource in parsed.items():
         fields = {field["name"]: field["required"] for field in resource["fields"]}
         assert fields == expected[name]["fields"], name
-        assert "show" in resource["operations"], name
+    assert (
+        sum(required for resource in expected.values() for required in resource["fields"].values())
+        >= 10
+    )
+
+
+def test_every_resource_has_its_list_create_edit_and_delete(parsed, expected):
+    for name, resource in parsed.items():
+        assert set(resource["operations"]) == expected[name]["operations"], name
+    offered = [resource["operations"] for resource in expected.values()]
+    assert sum({"list", "create", "edit", "delete"} <= operations for operations in offered) >= 5
+
+
+def test_nested_objects_are_objects(parsed, expected):
+    for name, resource in parsed.items():
+        objects = {field["name"] for field in resource["fields"] if field["type"] == "object"}
+        assert expected[name]["objects"] <= objects, name
+    assert any(resource["objects"] for resource in expected.values())
 
 
 def test_enums_are_selects(parsed, expected):
     for name, resource in parsed.items():
         enums = {field["name"]: field["enum"] for field in resource["fields"] if field["enum"]}
         assert enums == expected[name]["enums"], name
+    # Multi-value fields are multi-selects: a provider's service models, for one.
+    (service_models,) = (f for f in parsed["providers"]["fields"] if f["name"] == "service_models")
+    assert service_models["type"] == "array" and service_models["enum"]
 
 
 def _parser_sees(field):

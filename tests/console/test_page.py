@@ -29,7 +29,7 @@ def test_every_console_address_is_the_app_page(client, member, path):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-entrypoint="/api/v1/"' in page
-    assert 'data-doc-entrypoint="/api/schema/"' in page
+    assert 'data-doc-entrypoint="/api/schema/admin/"' in page
     assert 'data-basename="/console"' in page
     assert 'data-username="lead"' in page
     # The token unsafe API requests carry (session authentication checks CSRF).
