@@ -40,6 +40,9 @@ PARSER_LIMITS = {
     ("contract-sla-terms", "source_sla"): None,  # the provider's SLA record it copies
     ("contracts", "sla_terms"): None,  # embedded; their flat collection is contract-sla-terms
     ("sla-measurements", "sla_term"): None,  # a contract-sla-terms item, named short
+    ("findings", "sla_term"): None,  # a contract-sla-terms item, named short
+    ("findings", "measurement"): None,  # an sla-measurements item, named short
+    ("findings", "owner"): None,  # a member, named for their role
     # A provider's offerings of catalog capabilities (capability-offerings): the
     # catalog itself is `/capabilities/`, and the field has its name.
     ("providers", "capabilities"): ("embedded", "capabilities"),
