@@ -3,6 +3,7 @@
 from django.dispatch import Signal
 
 # Sent with ``evaluation`` at the end of ``scoring.score_evaluation``, inside its
-# transaction, whether the scoring added scorecards or found them up to date;
-# contracts raises the findings of the candidates under contract.
+# transaction, when scoring read its inputs (not on the shortcut that finds nothing
+# changed, which reads none); contracts raises the findings of the candidates under
+# contract.
 scoring_persisted = Signal()

@@ -243,7 +243,6 @@ def score_evaluation(evaluation_id: int) -> dict:
     )
     unchanged = scoring_state.unchanged_scorecards(evaluation)
     if unchanged is not None:
-        scoring_persisted.send(sender=Evaluation, evaluation=evaluation)
         return {"evaluation": evaluation.pk, "created": [], "unchanged": unchanged}
     revision = scoring_state.revision_read(evaluation)
     inputs = load_inputs(evaluation)

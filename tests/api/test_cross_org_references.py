@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tenancy import tenant_lookup
-from contracts.models import Contract
+from contracts import findings
+from contracts.models import Contract, Finding
 from evaluations.models import Answer, Candidate, Evaluation, Rating
 from evaluations.services import scoring
 from providers.models import Document, Provider
@@ -136,6 +137,26 @@ def _record_conflict(context):
         soc_model="third_party", third_party_soc_name="Acme SOC"
     )
     Answer.objects.create(candidate=candidate, question=question, value="own")
+
+
+def _finding_body(context, **fields) -> dict:
+    contract = Contract.objects.get(pk=context["contract_pk"])
+    return {"provider": contract.provider_id, "title": "Runbook", "severity": "low", **fields}
+
+
+def _shared_finding(context):
+    """A finding of the respondent's provider shared with it, to reply to (shared by
+    hand: a buyer's message would mail the contact a new link, replacing the seeded one)."""
+    candidate = Candidate.objects.select_related("provider").get(
+        evaluation_id=context["evaluation_pk"]
+    )
+    finding = findings.create_finding(
+        context["organization"],
+        context["admin"].user,
+        {"provider": candidate.provider, "title": "Patch window", "severity": "medium"},
+    )
+    Finding.objects.filter(pk=finding.pk).update(shared_with_provider=True)
+    context["shared_finding_pk"] = finding.pk
 
 
 def _decide(context):
@@ -316,6 +337,33 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         ref=lambda context: context["evaluation_pk"],
         body=lambda _, ref: {"evaluation": ref, "start_date": "2026-01-01"},
         prepare=_decide,
+    ),
+    ("findings_create", "provider"): Sample(
+        ref=_contracted_provider, body=lambda context, ref: _finding_body(context, provider=ref)
+    ),
+    ("findings_create", "contract"): Sample(
+        ref=lambda context: context["contract_pk"],
+        body=lambda context, ref: _finding_body(context, contract=ref),
+    ),
+    ("findings_create", "owner"): Sample(
+        ref=_admin, body=lambda context, ref: _finding_body(context, owner=ref)
+    ),
+    # The provider and the contract are fixed: its own sent back is the accepted request.
+    ("findings_partial_update", "provider"): Sample(
+        ref=_contracted_provider, body=lambda _, ref: {"provider": ref}, object_key="finding_pk"
+    ),
+    ("findings_partial_update", "contract"): Sample(
+        ref=lambda context: context["contract_pk"],
+        body=lambda _, ref: {"contract": ref},
+        object_key="finding_pk",
+    ),
+    ("findings_partial_update", "owner"): Sample(
+        ref=_admin, body=lambda _, ref: {"owner": ref}, object_key="finding_pk"
+    ),
+    ("respondent_findings_post", "finding"): Sample(
+        ref=lambda context: context["shared_finding_pk"],
+        body=lambda _, ref: {"finding": ref, "message": "Next Tuesday."},
+        prepare=_shared_finding,
     ),
     ("evaluation_overrides_create", "candidate"): Sample(
         ref=_candidate,

@@ -41,6 +41,7 @@ ANONYMOUS_WRITES |= {
     "respondent_clarifications_post",
     "respondent_documents_post",
     "respondent_submit_post",
+    "respondent_findings_post",
 }
 # Every member manages their own personal tokens and notification preferences.
 MEMBER_WRITES = {

@@ -44,6 +44,10 @@ NOT_WALKED = {
     ("/api/v1/respondent/documents/", "GET"),
     ("/api/v1/respondent/documents/", "POST"),
     ("/api/v1/respondent/submit/", "POST"),
+    # The findings shared with the link's provider, and replies about them: a finding
+    # of another provider or organization is a 404 (tests/contracts/test_findings_thread.py).
+    ("/api/v1/respondent/findings/", "GET"),
+    ("/api/v1/respondent/findings/", "POST"),
 }
 
 

@@ -47,6 +47,9 @@ PARSER_LIMITS = {
     ("reassessment-rounds", "previous_evaluation"): None,
     ("reassessment-rounds", "previous_candidate"): None,
     ("reassessment-rounds", "response_request"): None,  # two-word collection
+    ("findings", "sla_term"): None,  # a contract-sla-terms item, named short
+    ("findings", "measurement"): None,  # an sla-measurements item, named short
+    ("findings", "owner"): None,  # a member, named for their role
     # A provider's offerings of catalog capabilities (capability-offerings): the
     # catalog itself is `/capabilities/`, and the field has its name.
     ("providers", "capabilities"): ("embedded", "capabilities"),

@@ -63,7 +63,7 @@ class FindingViewSet(
     serializer_class = FindingSerializer
     operation_id_prefix = "findings"
     write_roles = {Role.ADMIN}
-    idempotent_actions = ("create", "messages")
+    idempotent_actions = ("create", "post_message")
     filterset_class = FindingFilter
     ordering_fields = ["due_date", "severity", "created_at", "updated_at"]
     ordering = ["-created_at", "-id"]
@@ -98,13 +98,19 @@ class FindingViewSet(
         return self.get_paginated_response(FindingEventSerializer(page, many=True).data)
 
     @extend_schema(
-        methods=["GET"],
         operation_id="findings_messages_read",
         summary="A finding's thread with its provider, oldest first",
+        description="The buyer's messages and the provider's replies.",
         responses=FindingMessageSerializer(many=True),
     )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def messages(self, request, pk=None):
+        refuse_unknown_parameters(request, list_parameters(self, None))
+        rows = FindingMessage.objects.filter(finding=self.get_object()).order_by("created_at", "id")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(FindingMessageSerializer(page, many=True).data)
+
     @extend_schema(
-        methods=["POST"],
         operation_id="findings_messages_create",
         summary="Write to the provider about a finding (admins)",
         description="Shares the finding with its provider: its contacts see it, with the "
@@ -114,14 +120,9 @@ class FindingViewSet(
         request=FindingMessageCreateSerializer,
         responses={201: FindingMessageSerializer},
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[])
-    def messages(self, request, pk=None):
-        finding = self.get_object()
-        if request.method == "GET":
-            refuse_unknown_parameters(request, list_parameters(self, None))
-            rows = FindingMessage.objects.filter(finding=finding).order_by("created_at", "id")
-            page = self.paginate_queryset(rows)
-            return self.get_paginated_response(FindingMessageSerializer(page, many=True).data)
+    @messages.mapping.post
+    def post_message(self, request, pk=None):
+        finding = self.get_object()  # another organization's: a 404 before the body
         payload = FindingMessageCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         message = finding_thread.post_message(
