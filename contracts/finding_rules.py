@@ -349,14 +349,16 @@ def sla_causes(term: TermRow, months: list[BreachedMonth]) -> list[Cause]:
 # ---------------------------------------------------------------- status
 
 
-def transition_problem(current: str, new: str, rationale: str) -> str | None:
-    """Why ``current`` may not become ``new`` (with the rationale it would have), or
-    None when it may."""
-    if new == current:
+def transition_problem(current: str, new: str) -> str | None:
+    """Why a finding ``current`` may not become ``new``, or None when it may."""
+    if new == current or new in TRANSITIONS[current]:
         return None
-    if new not in TRANSITIONS[current]:
-        allowed = ", ".join(sorted(TRANSITIONS[current]))
-        return f"A finding {current} cannot become {new}; from {current}: {allowed}."
+    allowed = ", ".join(sorted(TRANSITIONS[current]))
+    return f"A finding {current} cannot become {new}; from {current}: {allowed}."
+
+
+def rationale_problem(new: str, rationale: str) -> str | None:
+    """Why the rationale a finding would have does not do for status ``new``."""
     if new == ACCEPTED_RISK and not rationale.strip():
         return "Accepting the risk needs a rationale."
     return None

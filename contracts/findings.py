@@ -3,6 +3,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from config.exceptions import Conflict
 from contracts import finding_rules as rules
@@ -38,14 +39,19 @@ def create_finding(organization, user, data: dict) -> Finding:
 
 @transaction.atomic
 def update_finding(finding: Finding, user, data: dict) -> Finding:
-    """Change a finding; a status move the rules refuse is a 409 saying why."""
+    """Change a finding; a status move the rules refuse is a 409 saying why, and
+    accepting the risk without a rationale a 400 naming it."""
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     before = state(finding)
     new_status = data.get("status", finding.status)
     rationale = data.get("rationale", finding.rationale)
-    problem = rules.transition_problem(finding.status, new_status, rationale)
+    problem = rules.transition_problem(finding.status, new_status)
     if problem:
         raise Conflict(problem)
+    # A legal move missing what it needs is bad input, named like any other field.
+    missing = rules.rationale_problem(new_status, rationale)
+    if missing:
+        raise ValidationError({"rationale": [missing]})
     for name, value in data.items():
         setattr(finding, name, value)
     _closed_at(finding, timezone.now())

@@ -89,14 +89,16 @@ def test_sla_causes_are_high_when_escalated():
 
 
 def test_status_moves():
-    assert rules.transition_problem("open", "in_remediation", "") is None
-    assert rules.transition_problem("in_remediation", "resolved", "") is None
-    assert rules.transition_problem("open", "open", "") is None
-    assert "cannot become resolved" in rules.transition_problem("open", "resolved", "")
-    assert "rationale" in rules.transition_problem("in_remediation", "accepted_risk", "  ")
-    assert rules.transition_problem("open", "accepted_risk", "Compensating control") is None
-    assert rules.transition_problem("resolved", "open", "") is None
-    assert rules.transition_problem("resolved", "in_remediation", "") is not None
+    assert rules.transition_problem("open", "in_remediation") is None
+    assert rules.transition_problem("in_remediation", "resolved") is None
+    assert rules.transition_problem("open", "open") is None
+    assert "cannot become resolved" in rules.transition_problem("open", "resolved")
+    assert rules.transition_problem("in_remediation", "accepted_risk") is None
+    assert "rationale" in rules.rationale_problem("accepted_risk", "  ")
+    assert rules.rationale_problem("accepted_risk", "Compensating control") is None
+    assert rules.rationale_problem("resolved", "") is None
+    assert rules.transition_problem("resolved", "open") is None
+    assert rules.transition_problem("resolved", "in_remediation") is not None
 
 
 def test_reminder_kinds():

@@ -155,7 +155,9 @@ class TestApi:
             admin_client, url, {"status": "in_remediation", "owner": admin_client.membership.pk}
         )
         assert moved.status_code == 200, moved.json()
-        assert self._patch(admin_client, url, {"status": "accepted_risk"}).status_code == 409
+        unexplained = self._patch(admin_client, url, {"status": "accepted_risk"})
+        assert unexplained.status_code == 400
+        assert [error["field"] for error in unexplained.json()["errors"]] == ["rationale"]
         accepted = self._patch(
             admin_client, url, {"status": "accepted_risk", "rationale": "Compensating control."}
         )

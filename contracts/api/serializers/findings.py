@@ -7,6 +7,7 @@ from accounts.models import Membership
 from accounts.tenancy import TenantModelSerializer
 from config.serializers import StrictModelSerializer, StrictSerializer
 from contracts.api.serializers.contracts import FIRST_START, LAST_START
+from contracts.api.serializers.performance import PeriodField
 from contracts.finding_thread import MAX_MESSAGE_LENGTH
 from contracts.models import Contract, Finding, FindingEvent, FindingMessage, FindingStatus
 from providers.api.fields import text_field
@@ -36,6 +37,11 @@ class FindingSerializer(TenantModelSerializer):
     description = text_field(5000)
     rationale = text_field(
         5000, help_text="Why the risk is accepted: required to move to `accepted_risk`."
+    )
+    period = PeriodField(
+        read_only=True,
+        allow_null=True,
+        help_text="The SLA month that raised it, `YYYY-MM` (null for other sources).",
     )
     raised_value = serializers.JSONField(
         read_only=True,
