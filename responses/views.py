@@ -31,7 +31,7 @@ MAX_VERSION_DIGITS = 9
 MAX_TITLE_LENGTH = 200
 
 
-def _private(response):
+def private_page(response):
     response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
@@ -39,12 +39,12 @@ def _private(response):
 
 def _unusable(request, unusable: links.LinkUnusable):
     status = 410 if unusable.gone else 404
-    return _private(
+    return private_page(
         render(request, "responses/link_unusable.html", {"reason": unusable.reason}, status=status)
     )
 
 
-def _open(request, token):
+def open_link(request, token):
     """(the link's contact, None), or (None, the page saying why it cannot be used)."""
     try:
         contact = links.find_contact(token)
@@ -56,7 +56,7 @@ def _open(request, token):
         context = {"reason": "throttled", "wait": int(throttle.wait())}
         page = render(request, "responses/link_unusable.html", context, status=429)
         page["Retry-After"] = str(int(throttle.wait()))
-        return None, _private(page)
+        return None, private_page(page)
     return contact, None
 
 
@@ -118,7 +118,7 @@ def _page(request, contact, token, *, status=200, focus=None):
         "token": token,
         "may_submit": response_request.status in (rules.SENT, rules.IN_PROGRESS, rules.RETURNED),
     }
-    return _private(render(request, "responses/respond.html", context, status=status))
+    return private_page(render(request, "responses/respond.html", context, status=status))
 
 
 def _messages(exc: APIException) -> str:
@@ -127,7 +127,7 @@ def _messages(exc: APIException) -> str:
 
 @require_GET
 def response_page(request, token):
-    contact, refusal = _open(request, token)
+    contact, refusal = open_link(request, token)
     if refusal:
         return refusal
     return _page(request, contact, token)
@@ -145,7 +145,7 @@ def _back(token, anchor=""):
 
 @require_POST
 def save_answer(request, token):
-    contact, refusal = _open(request, token)
+    contact, refusal = open_link(request, token)
     if refusal:
         return refusal
     code = request.POST.get("question", "")[:40]
@@ -193,7 +193,7 @@ def save_answer(request, token):
 
 @require_POST
 def reply(request, token):
-    contact, refusal = _open(request, token)
+    contact, refusal = open_link(request, token)
     if refusal:
         return refusal
     code = request.POST.get("question", "")[:40]
@@ -219,7 +219,7 @@ def reply(request, token):
 @require_POST
 def upload(request, token):
     """One evidence file, with the checks of the API's upload; errors shown on the page."""
-    contact, refusal = _open(request, token)
+    contact, refusal = open_link(request, token)
     if refusal:
         return refusal
     title = request.POST.get("title", "").strip()
@@ -246,7 +246,7 @@ def upload(request, token):
 
 @require_POST
 def submit(request, token):
-    contact, refusal = _open(request, token)
+    contact, refusal = open_link(request, token)
     if refusal:
         return refusal
     try:

@@ -51,6 +51,7 @@ def link_context(contact: ResponseContact, raw: str) -> dict:
         "provider_name": request.candidate.provider.name,
         "due_date": request.due_date,
         "respond_path": reverse("respond", kwargs={"token": raw}),
+        "findings_path": reverse("respond-findings", kwargs={"token": raw}),
         "expires_at": contact.expires_at,
         # Not a member: no preferences of theirs to link to.
         "external_recipient": True,

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.models import Membership, Role
 from contracts import finding_reminders, performance, services
 from contracts.models import Finding, FindingEvent
 from evaluations.models import Answer
@@ -277,3 +278,60 @@ def test_reminders_go_once_to_the_owner(admin_client, setting, settings):
     assert finding_reminders.send_finding_reminders(today) == {"due": 0, "overdue": 0}
     assert Notification.objects.filter(kind=Kind.FINDING_DUE).count() == 1
     assert Notification.objects.filter(kind=Kind.FINDING_OVERDUE).count() == 1
+
+
+def organization_admin_emails(organization) -> list[str]:
+    admins = Membership.objects.filter(organization=organization, role=Role.ADMIN)
+    return sorted(admins.values_list("user__email", flat=True))
+
+
+@pytest.mark.django_db
+class TestFindingsPage:
+    """The page the email's link opens: the shared findings, their threads, a reply."""
+
+    def test_the_emailed_link_opens_the_page_and_a_reply_reaches_the_thread(
+        self, admin_client, setting, client
+    ):
+        finding = TestApi()._raised(setting)
+        response_requests.create_request(
+            setting["evaluation"],
+            user=admin_client.membership.user,
+            candidate=setting["winner"],
+            due_date=timezone.localdate() + timedelta(days=10),
+            message="Please answer",
+            contacts=[{"name": "Ann", "email": "ann@vendor.example"}],
+        )
+        admin_client.post(
+            f"{URL}{finding.pk}/messages/", {"body": "Send the SOC 2 report."}, format="json"
+        )
+        mail = Notification.objects.get(kind=Kind.FINDING_MESSAGE)
+        token = link_token("ann@vendor.example")
+        path = f"/respond/{token}/findings/"
+        assert path in mail.body_text and path in mail.body_html
+        page = client.get(path)
+        assert page.status_code == 200
+        assert page["Cache-Control"] == "no-store"
+        html = page.content.decode()
+        assert finding.title in html and "Send the SOC 2 report." in html
+        other = Finding.objects.get(source="red_flag")  # not shared with the provider
+        assert other.title not in html
+
+        reply = f"/respond/{token}/findings/reply/"
+        empty = client.post(reply, {"finding": finding.pk, "message": "  "})
+        assert empty.status_code == 400
+        assert 'aria-invalid="true"' in empty.content.decode()
+        refused = client.post(reply, {"finding": other.pk, "message": "x"})
+        assert refused.status_code == 404
+        assert "no longer shared" in refused.content.decode()
+        sent = client.post(reply, {"finding": finding.pk, "message": "Attached\r\ntomorrow."})
+        assert sent.status_code == 302 and sent["Location"].endswith(f"#f-{finding.pk}")
+        thread = admin_client.get(f"{URL}{finding.pk}/messages/").json()["results"]
+        assert [m["body"] for m in thread] == ["Send the SOC 2 report.", "Attached\ntomorrow."]
+        # No owner: the organization's admins are told.
+        told = Notification.objects.filter(kind=Kind.FINDING_REPLY).values_list("to_email")
+        admins = organization_admin_emails(admin_client.organization)
+        assert sorted(email for (email,) in told) == admins
+
+    def test_an_unknown_link_is_a_404_page(self, client):
+        assert client.get("/respond/not-a-token/findings/").status_code == 404
+        assert client.post("/respond/not-a-token/findings/reply/", {}).status_code == 404
