@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from contracts.trail_model import TrailEvent
+
 
 class Severity(models.TextChoices):
     LOW = "low", "Low"
@@ -164,28 +166,14 @@ class FindingMessage(models.Model):
         return f"{self.author_kind} on finding {self.finding_id}"
 
 
-class FindingEvent(models.Model):
+class FindingEvent(TrailEvent):
     """One change of a finding: who (a user, the provider, or raising itself), when,
     from which value to which. It outlives the finding (``finding_ref`` keeps the id)."""
 
-    organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
-    )
     finding = models.ForeignKey(
         Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
     )
     finding_ref = models.BigIntegerField(db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(max_length=160, blank=True)
-    action = models.CharField(max_length=40)
-    old_value = models.JSONField(null=True, blank=True)
-    new_value = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.action} of finding {self.finding_ref} by {self.actor_label}"

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from contracts.dates import MAX_NOTICE_DAYS, MAX_TERM_MONTHS
+from contracts.trail_model import TrailEvent
 from providers.models import SlaCommitment
 from providers.uploads import extension_of
 
@@ -210,31 +211,17 @@ class ContractDocument(models.Model):
         return self.title
 
 
-class ContractEvent(models.Model):
+class ContractEvent(TrailEvent):
     """One change of a contract or its SLA terms: who, when, from which value to which.
 
     It outlives the contract (``contract`` is then null, ``contract_ref`` keeps the id),
     so a deletion stays in the trail.
     """
 
-    organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
-    )
     contract = models.ForeignKey(
         Contract, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
     )
     contract_ref = models.BigIntegerField(db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(max_length=160, blank=True)
-    action = models.CharField(max_length=40)
-    old_value = models.JSONField(null=True, blank=True)
-    new_value = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.action} of contract {self.contract_ref} by {self.actor_label}"

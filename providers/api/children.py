@@ -5,12 +5,10 @@ organization first, so another organization's provider id is a 404 for every
 route below it, and every queryset is limited to that parent.
 """
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
@@ -27,6 +25,7 @@ from providers.api.child_serializers import (
     ReferenceSerializer,
     SlaTermSerializer,
 )
+from providers.api.downloads import attachment
 from providers.api.filters import OfferingFilter, ReferenceFilter
 from providers.api.mixins import ActionParsersMixin, ProviderContextMixin
 from providers.models import CapabilityOffering, Document, Reference, SlaTerm
@@ -166,24 +165,12 @@ class DocumentViewSet(ActionParsersMixin, ProviderChildViewSet):
         summary="Download a document's file",
         request=None,
         description="Streams the file as an attachment with its stored content type and "
-        "`X-Content-Type-Options: nosniff`. Only within the document's organization.",
+        "`X-Content-Type-Options: nosniff`, never cached (`Cache-Control: private, no-store`). "
+        "Only within the document's organization.",
         responses={
             (200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_CONTENT_TYPES
         },
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
-        document = self.get_object()
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise NotFound("The file of this document is missing from storage.") from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_filename,
-            content_type=document.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment(self.get_object())

@@ -147,6 +147,7 @@ class TestDownload:
         assert b"".join(response.streaming_content) == PDF_BYTES
         assert response["Content-Type"] == "application/pdf"
         assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Cache-Control"] == "private, no-store"
         assert response["Content-Disposition"] == 'attachment; filename="Monthly report.pdf"'
         assert response["Content-Length"] == str(len(PDF_BYTES))
 

@@ -1,11 +1,9 @@
 """A contract's documents: upload, list, download, delete."""
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.models import Role
@@ -18,6 +16,7 @@ from contracts.api.serializers.documents import (
 )
 from contracts.api.views.contracts import CONTRACT_PK
 from contracts.models import Contract, ContractDocument
+from providers.api.downloads import attachment
 from providers.api.mixins import ActionParsersMixin
 from providers.uploads import ALLOWED_CONTENT_TYPES
 
@@ -104,17 +103,4 @@ class ContractDocumentViewSet(
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
-        document = self.get_object()
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise NotFound("The file of this document is missing from storage.") from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_filename,
-            content_type=document.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment(self.get_object())
