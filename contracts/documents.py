@@ -3,10 +3,9 @@
 
 from django.db import transaction
 
-from accounts.principal import stored_user
 from contracts.audit import Change, record
 from contracts.models import Contract, ContractDocument
-from providers.services.documents import inspect_or_refuse
+from providers.services.documents import store_document
 
 
 def _described(document: ContractDocument) -> dict:
@@ -23,26 +22,12 @@ def _described(document: ContractDocument) -> dict:
 def create_document(contract: Contract, user, *, kind: str, title: str, upload):
     """Check ``upload`` (400 empty, 413 too large, 415 type), store it under a random
     name and record it; the stored file is removed again when the row cannot be."""
-    inspected = inspect_or_refuse(upload)
-    document = ContractDocument(
-        contract=contract,
-        kind=kind,
-        title=title,
-        original_filename=inspected.filename,
-        content_type=inspected.content_type,
-        size=inspected.size,
-        sha256=inspected.sha256,
-        uploaded_by=stored_user(user),
-    )
-    document.file.save(inspected.filename, upload, save=False)
-    try:
-        with transaction.atomic():
-            document.save()
-            record(user, [Change(contract, "contract.document.created", new=_described(document))])
-    except Exception:
-        document.file.storage.delete(document.file.name)
-        raise
-    return document
+    document = ContractDocument(contract=contract, kind=kind, title=title)
+
+    def recorded():
+        record(user, [Change(contract, "contract.document.created", new=_described(document))])
+
+    return store_document(document, upload, user, after_save=recorded)
 
 
 @transaction.atomic

@@ -43,29 +43,33 @@ def inspect_or_refuse(upload):
         raise _api_error(rejection) from None
 
 
-def create_document(provider: Provider, *, kind: str, title: str, upload, uploaded_by=None):
-    """Check ``upload`` (``inspect_or_refuse``), store it and record it."""
+def store_document(document, upload, user, *, after_save):
+    """Check ``upload`` (``inspect_or_refuse``), store it as the file of ``document``
+    (an unsaved row of any document model) and save the row, then ``after_save()`` in
+    the same transaction. The stored file is removed again when the row cannot be."""
     inspected = inspect_or_refuse(upload)
-
-    document = Document(
-        provider=provider,
-        kind=kind,
-        title=title,
-        original_filename=inspected.filename,
-        content_type=inspected.content_type,
-        size=inspected.size,
-        sha256=inspected.sha256,
-        uploaded_by=stored_user(uploaded_by),
-    )
+    document.original_filename = inspected.filename
+    document.content_type = inspected.content_type
+    document.size = inspected.size
+    document.sha256 = inspected.sha256
+    document.uploaded_by = stored_user(user)
     document.file.save(inspected.filename, upload, save=False)
     try:
         with transaction.atomic():
             document.save()
-            touch_provider(provider.pk)
+            after_save()
     except Exception:
         document.file.storage.delete(document.file.name)
         raise
     return document
+
+
+def create_document(provider: Provider, *, kind: str, title: str, upload, uploaded_by=None):
+    """Check ``upload``, store it and record it."""
+    document = Document(provider=provider, kind=kind, title=title)
+    return store_document(
+        document, upload, uploaded_by, after_save=lambda: touch_provider(provider.pk)
+    )
 
 
 @transaction.atomic
