@@ -16,6 +16,9 @@ QUEUES = {
     "notifications.tasks.requeue_stalled": "celery",
     "notifications.tasks.send_reminders": "celery",
     "responses.tasks.send_response_reminders": "celery",
+    "contracts.tasks.open_due_reassessments": "celery",
+    "contracts.tasks.send_contract_reminders": "celery",
+    "contracts.tasks.send_finding_reminders": "celery",
 }
 
 
